@@ -1,0 +1,196 @@
+"""A scalar autograd engine: the `Value` of the lecture, made exact, safe and fast.
+
+Each operation computes its output and records, beside its inputs, the *local derivative* of
+the output with respect to each input. `backward()` walks the graph from the output back to the
+inputs and applies the chain rule: every input's gradient grows by local derivative × output
+gradient.
+
+Number policy: `data` is always a finite float. A `Value` cannot be built from NaN, an infinity
+or anything that is not a real number, and an operation that is undefined for its inputs
+(log of 0, division by 0, a negative number to a fractional power) or whose result would not fit
+in a float raises a clear error in the forward pass, naming the operation and its operands.
+`backward()` raises if a gradient overflows.
+"""
+import math
+import numbers
+import sys
+
+__all__ = ["Value", "topological_sort"]
+
+
+class Value:
+    """A scalar in an expression graph: its data, its gradient, and how it was made.
+
+    A node made by an operation remembers the operation's name, its one or two inputs (`_a`,
+    `_b`) and the local derivative of its output with respect to each (`_da`, `_db`).
+    """
+
+    __slots__ = ("data", "grad", "label", "_op", "_a", "_da", "_b", "_db")
+
+    def __init__(self, data, _op="", _a=None, _da=0.0, _b=None, _db=0.0, label=""):
+        if type(data) is not float:
+            data = _real(data)
+        if not math.isfinite(data):
+            raise _not_finite(data, _op, _a, _b)
+        self.data = data
+        self.grad = 0.0  # d(root)/d(self), filled in by backward()
+        self.label = label  # a name for drawing
+        self._op = _op  # the operation that made this node; '' for a leaf
+        self._a, self._da = _a, _da  # first input, and d(self)/d(_a)
+        self._b, self._db = _b, _db  # second input (None for one-input ops), and d(self)/d(_b)
+
+    @property
+    def _prev(self):
+        """The inputs, in order: the lecture's `_prev`, as a tuple."""
+        return tuple(v for v in (self._a, self._b) if v is not None)
+
+    def __add__(self, other):
+        other = other if isinstance(other, Value) else Value(other)
+        return Value(self.data + other.data, "+", self, 1.0, other, 1.0)
+
+    def __mul__(self, other):
+        other = other if isinstance(other, Value) else Value(other)
+        return Value(self.data * other.data, "*", self, other.data, other, self.data)
+
+    def __pow__(self, other):
+        if not isinstance(other, numbers.Real):
+            raise TypeError(f"Value ** {other!r}: the exponent must be an int or a float "
+                            f"(a Value exponent is not supported; write (b * a.log()).exp())")
+        x, n = self.data, other
+        if x < 0 and n != int(n):
+            raise ValueError(f"{x} ** {n}: a negative number to a fractional power is not real")
+        if x == 0 and n < 0:
+            raise ZeroDivisionError(f"{x} ** {n}: zero to a negative power divides by zero")
+        if x == 0 and 0 < n < 1:
+            raise ValueError(f"{x} ** {n}: the slope of x ** {n} is infinite at 0")
+        try:
+            out, local = x**n, (n * x ** (n - 1) if n != 0 else 0.0)  # d/dx x^n = n x^(n-1)
+        except OverflowError:
+            raise OverflowError(f"{x} ** {n}: the result is too large for a float") from None
+        return Value(out, f"**{other}", self, local)
+
+    def __rpow__(self, other):  # other ** self, for a positive number `other`
+        if not isinstance(other, numbers.Real) or other <= 0:
+            raise ValueError(f"{other!r} ** Value: the base must be a positive number")
+        try:
+            out = other**self.data
+        except OverflowError:
+            raise OverflowError(f"{other} ** {self.data}: the result is too large for a float") from None
+        return Value(out, f"{other}**", self, out * math.log(other))  # d/dx b^x = b^x ln b
+
+    def exp(self):
+        x = self.data
+        if x > _MAX_EXP:
+            raise OverflowError(f"exp({x}): the result is too large for a float")
+        out = math.exp(x)
+        return Value(out, "exp", self, out)  # d/dx e^x = e^x
+
+    def log(self):
+        x = self.data
+        if x <= 0:
+            raise ValueError(f"log({x}): the logarithm is defined only for positive numbers")
+        return Value(math.log(x), "log", self, 1.0 / x)  # d/dx ln x = 1/x
+
+    def tanh(self):
+        e = math.exp(2 * min(self.data, 20.0))  # tanh(x) is exactly 1.0 in floats from x ≈ 19.1
+        t = (e - 1) / (e + 1)
+        return Value(t, "tanh", self, 1 - t**2)  # d/dx tanh x = 1 - tanh² x
+
+    def sigmoid(self):
+        x = self.data
+        s = 1 / (1 + math.exp(-x)) if x >= 0 else math.exp(x) / (1 + math.exp(x))  # no overflow
+        return Value(s, "sigmoid", self, s * (1 - s))
+
+    def relu(self):
+        out = self.data if self.data > 0 else 0.0
+        return Value(out, "ReLU", self, 1.0 if self.data > 0 else 0.0)
+
+    def backward(self):
+        """Fill in `grad` of every node that `self` depends on: d(self)/d(node).
+
+        Leaf gradients accumulate across calls, as in PyTorch (zero them between steps); the
+        gradients of intermediate nodes are recomputed from scratch on every call.
+        """
+        topo = topological_sort(self)
+        for v in topo:
+            if v._a is not None:
+                v.grad = 0.0
+        self.grad = 1.0
+        for v in reversed(topo):
+            if not math.isfinite(v.grad):
+                raise OverflowError(f"backward: the gradient of {v!r} ({v._op or 'leaf'}) overflowed")
+            if v._a is not None:
+                v._a.grad += v._da * v.grad  # the chain rule: local derivative × upstream
+            if v._b is not None:
+                v._b.grad += v._db * v.grad
+
+    def __neg__(self):  # -self
+        return self * -1
+
+    def __radd__(self, other):  # other + self
+        return self + other
+
+    def __sub__(self, other):  # self - other
+        return self + (-other)
+
+    def __rsub__(self, other):  # other - self
+        return other + (-self)
+
+    def __rmul__(self, other):  # other * self
+        return self * other
+
+    def __truediv__(self, other):  # self / other
+        if _data(other) == 0:
+            raise ZeroDivisionError(f"division by zero: {self.data} / {_data(other)}")
+        return self * other**-1
+
+    def __rtruediv__(self, other):  # other / self
+        if self.data == 0:
+            raise ZeroDivisionError(f"division by zero: {_data(other)} / {self.data}")
+        return other * self**-1
+
+    def __repr__(self):
+        return f"Value(data={self.data}, grad={self.grad})"
+
+
+def topological_sort(root):
+    """Every node `root` depends on, each after all of its inputs: a depth-first post-order.
+
+    Iterative, so a graph of any depth works; the order is the recursive version's, exactly.
+    """
+    topo, done, entered, stack = [], set(), set(), [root]
+    while stack:
+        v = stack.pop()
+        if v not in entered:  # first visit: come back to v after all of its inputs
+            entered.add(v)
+            stack.append(v)
+            if v._b is not None:
+                stack.append(v._b)
+            if v._a is not None:
+                stack.append(v._a)
+        elif v not in done:  # second visit: every input is in topo, so v can follow
+            done.add(v)
+            topo.append(v)
+    return topo
+
+
+_MAX_EXP = math.log(sys.float_info.max)  # ≈ 709.78, the largest x with a finite exp(x)
+
+
+def _real(data):
+    """`data` as a float, or a TypeError saying why it is not a number a Value can hold."""
+    if isinstance(data, numbers.Real):
+        return float(data)
+    raise TypeError(f"Value(data): data must be a real number (int or float), "
+                    f"got {data!r} of type {type(data).__name__}")
+
+
+def _data(x):
+    return x.data if isinstance(x, Value) else x
+
+
+def _not_finite(data, op, a, b):
+    if a is None:
+        return ValueError(f"Value({data}): data must be a finite number, not NaN or infinity")
+    operands = ", ".join(repr(v.data) for v in (a, b) if v is not None)
+    return OverflowError(f"{op} of ({operands}) gives {data}: the result is too large for a float")
