@@ -1,0 +1,62 @@
+"""Where each chapter sits, from one source: docs/chapters.yml.
+
+- Under a chapter page's title the build adds its number, its part and a "Watch this part" link
+  to the exact second of the video.
+- A link written `[1:22:28](video:4948)` on any page becomes a link to that second of the video.
+- The line `<!-- chapter-table -->` on a page becomes the table of all chapters.
+"""
+import html
+import re
+from pathlib import Path
+
+import yaml
+from mkdocs.exceptions import PluginError
+
+_meta = {}
+
+
+def on_config(config):
+    data = yaml.safe_load((Path(config.docs_dir) / "chapters.yml").read_text(encoding="utf-8"))
+    chapters, number = {}, 0
+    for p, part in enumerate(data["parts"], start=1):
+        for ch in part["chapters"]:
+            number += 1
+            chapters[ch["id"]] = {**ch, "number": number, "part": p, "part_title": part["title"]}
+    _meta.update(video=data["video"], title=data["title"], chapters=chapters, total=number)
+    return config
+
+
+def video_url(seconds):
+    return f"https://www.youtube.com/watch?v={_meta['video']}&t={seconds}s"
+
+
+def timestamp(seconds):
+    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+
+
+def on_page_markdown(markdown, page, config, files):
+    markdown = re.sub(r"\]\(video:(\d+)\)", lambda m: f"]({video_url(int(m[1]))})", markdown)
+    if "<!-- chapter-table -->" in markdown:
+        markdown = markdown.replace("<!-- chapter-table -->", _chapter_table(page))
+    ch = _meta["chapters"].get(Path(page.file.src_uri).stem)
+    if ch is None or page.file.src_uri != f"{ch['id']}.md":
+        return markdown
+    page.meta["chapter"] = ch
+    header = (
+        f'<p class="mg-chapter-meta">Chapter {ch["number"]} of {_meta["total"]} · '
+        f'Part {ch["part"]}: {ch["part_title"]} · '
+        f'<a class="mg-watch" href="{html.escape(video_url(ch["start"]))}">▶ Watch this part '
+        f'(from {timestamp(ch["start"])})</a></p>\n\n'
+    )
+    title = re.search(r"^# .*$", markdown, re.M)
+    if not title:
+        raise PluginError(f"{page.file.src_uri}: a chapter page must start with a '# Title' heading")
+    return markdown[: title.end()] + "\n\n" + header + markdown[title.end():]
+
+
+def _chapter_table(page):
+    rows = ["| # | chapter | starts at |", "|---|---|---|"]
+    for ch in _meta["chapters"].values():
+        rows.append(f"| {ch['number']} | [{ch['title']}]({ch['id']}.md) | "
+                    f"[{timestamp(ch['start'])}]({video_url(ch['start'])}) |")
+    return "\n".join(rows)

@@ -1,0 +1,151 @@
+"""Build-time pictures from a page's own code.
+
+On every page the build runs the code blocks in order (hooks/pagecode.py), which also checks that
+each shown output is what its block prints. Then
+
+- a ```graph block, whose code ends in a `Value`, becomes that value's expression graph, drawn by
+  `micrograd.draw_dot` with the real graphviz `dot`, inlined as SVG with a table of its nodes;
+- a ```plot block, whose first line is `# alt: <text alternative>`, becomes the matplotlib figure
+  it draws, inlined as SVG.
+
+Any failure stops the build with a message that names the page and the line.
+"""
+import html
+import io
+import logging
+import os
+import re
+import sys
+import time
+
+from mkdocs.exceptions import PluginError
+from pymdownx.superfences import SuperFencesException
+
+sys.path.insert(0, os.path.dirname(__file__))
+import pagecode  # noqa: E402  (a sibling module; MkDocs loads hooks by path)
+
+log = logging.getLogger("mkdocs.hooks.graphs")
+FENCES = ("graph", "plot")
+_html = {}  # placeholder key -> rendered HTML, filled per page, read by the fence formatter
+_stats = {"graphs": 0, "plots": 0, "pages": 0, "seconds": 0.0}
+
+
+def on_config(config):
+    # A fresh engine for every build, so that `mkdocs serve` shows edits to micrograd/.
+    for name in [m for m in sys.modules if m == "micrograd" or m.startswith("micrograd.")]:
+        del sys.modules[name]
+    os.environ["MPLBACKEND"] = "Agg"
+    fences = config.mdx_configs.setdefault("pymdownx.superfences", {}).setdefault("custom_fences", [])
+    for name in FENCES:
+        if not any(f.get("name") == name for f in fences):  # idempotent across serve rebuilds
+            fences.append({"name": name, "class": name, "format": _format})
+    return config
+
+
+def on_pre_build(config):
+    _stats.update(graphs=0, plots=0, pages=0, seconds=0.0)
+
+
+def on_page_markdown(markdown, page, config, files):
+    if "```" not in markdown:
+        return markdown
+    start = time.perf_counter()
+    where = page.file.src_uri
+    try:
+        runs = pagecode.run_page(markdown, page=where)
+        keys = {}
+        for n, run in enumerate(r for r in runs if r.block.syntax in FENCES and not r.skipped):
+            key = f"{_slug(where)}-{run.block.syntax}{n}"
+            at = f"{where}, line {run.block.lineno}"
+            _html[key] = _graph_html(run.value, key, at) if run.block.syntax == "graph" else _plot_html(run.block.code, key, at)
+            _stats[run.block.syntax + "s"] += 1
+            keys[run.block.lineno] = key
+    except pagecode.PageCodeError as e:
+        raise PluginError(f"Page code failed: {e}") from e
+    except Exception as e:
+        raise PluginError(f"{where}: {type(e).__name__}: {e}") from e
+    _stats["pages"] += 1
+    _stats["seconds"] += time.perf_counter() - start
+    return _replace_bodies(markdown, keys)
+
+
+def on_post_build(config):
+    log.info("Ran the code of %d pages and rendered %d graphs and %d plots in %.2f s",
+             _stats["pages"], _stats["graphs"], _stats["plots"], _stats["seconds"])
+
+
+def _format(source, language, css_class, options, md, **kwargs):
+    key = source.strip()
+    if key not in _html:
+        raise SuperFencesException(f"```{language} block was not rendered by the build: {key[:60]!r}")
+    return _html[key]
+
+
+def _replace_bodies(markdown, keys):
+    """Swap the code inside each rendered fence (found by its opening line) for its key."""
+    lines = markdown.splitlines(keepends=True)
+    for lineno in sorted(keys, reverse=True):
+        opener = lines[lineno - 1]
+        indent = opener[: len(opener) - len(opener.lstrip())]
+        ticks = re.match(r"`+", opener.lstrip()).group()
+        end = lineno
+        while not lines[end].lstrip().startswith(ticks):
+            end += 1
+        lines[lineno:end] = [f"{indent}{keys[lineno]}\n"]
+    return "".join(lines)
+
+
+def _graph_html(root, key, at):
+    from micrograd import Value, draw_dot, trace
+
+    if not isinstance(root, Value):
+        raise ValueError(f"{at}: a ```graph block must end in a Value, not {type(root).__name__}")
+    nodes, _ = trace(root)
+    names = {v: v.label or f"#{i}" for i, v in enumerate(nodes)}
+    ops = sum(1 for v in nodes if v._op)
+    what = f"{root.label} = {root.data:.4f}" if root.label else f"a value of {root.data:.4f}"
+    label = (f"Expression graph of {what}: {len(nodes)} values and {ops} operations, "
+             f"inputs on the left. The same graph follows as a table.")
+    svg = _clean_svg(draw_dot(root).pipe(format="svg", encoding="utf-8"), key, label)
+    rows = "".join(
+        f"<tr><td>{html.escape(names[v])}</td><td>{v.data:.4f}</td><td>{v.grad:.4f}</td>"
+        f"<td>{html.escape(v._op) or 'input'}</td>"
+        f"<td>{', '.join(html.escape(names[c]) for c in v._prev)}</td></tr>"
+        for v in nodes
+    )
+    return (
+        f'<figure class="mg-graph" id="{key}">'
+        f'<div class="mg-scroll">{svg}</div>'
+        f"<details class=\"mg-graph-table\"><summary>The graph as a table</summary>"
+        f"<table><thead><tr><th>value</th><th>data</th><th>grad</th><th>made by</th>"
+        f"<th>from</th></tr></thead><tbody>{rows}</tbody></table></details></figure>"
+    )
+
+
+def _plot_html(code, key, at):
+    import matplotlib.pyplot as plt
+
+    first = code.lstrip().splitlines()[0] if code.strip() else ""
+    if not first.startswith("# alt:") or not first[6:].strip():
+        raise ValueError(f"{at}: a ```plot block must start with '# alt: <what the plot shows>'")
+    alt = first[6:].strip()
+    out = io.StringIO()
+    with plt.rc_context({"svg.hashsalt": key, "svg.fonttype": "path"}):
+        plt.gcf().savefig(out, format="svg", bbox_inches="tight", metadata={"Date": None})
+    plt.close("all")
+    return f'<figure class="mg-plot" id="{key}">{_clean_svg(out.getvalue(), key, alt)}</figure>'
+
+
+def _clean_svg(svg, prefix, label):
+    """An SVG fit to inline: no XML prolog, ids unique on the page, a text alternative."""
+    svg = svg[svg.index("<svg"):]
+    svg = re.sub(r"<!--.*?-->", "", svg, flags=re.S)
+    svg = re.sub(r"<title>.*?</title>", "", svg, flags=re.S)
+    svg = re.sub(r'\bid="([^"]+)"', rf'id="{prefix}-\1"', svg)
+    svg = re.sub(r'(href="#|url\(#)([^")]+)', rf"\g<1>{prefix}-\2", svg)
+    svg = svg.replace("<svg", f'<svg role="img" aria-label="{html.escape(label)}"', 1)
+    return svg.strip()
+
+
+def _slug(path):
+    return re.sub(r"[^a-z0-9]+", "-", path.lower().removesuffix(".md")).strip("-")

@@ -1,0 +1,35 @@
+# Set-up shared by scripts/serve and scripts/test (sourced, not run): the system packages the
+# build needs, a virtual environment in .venv/, and the pinned Python packages of $1 (docs or test).
+# Safe to run again: it installs only what is missing or what changed.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+what="${1:-docs}"
+
+missing=()
+command -v dot >/dev/null || missing+=(graphviz)            # graph rendering at build time
+python3 -c "import ensurepip, venv" 2>/dev/null || missing+=(python3-venv)
+if [ "$what" = test ]; then
+  command -v chromium >/dev/null || missing+=(chromium)      # the browser tests
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "setup: installing ${missing[*]} with apt-get"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    echo "setup: missing system packages. Install them, then run this again:" >&2
+    echo "    sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
+[ -x .venv/bin/python ] || python3 -m venv .venv
+stamp=".venv/.installed-$what"
+want="$(cat requirements/*.txt pyproject.toml | sha256sum | cut -c1-16)"
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  echo "setup: installing the pinned $what dependencies into .venv/"
+  .venv/bin/python -m pip install -q --disable-pip-version-check -r "requirements/$what.txt"
+  .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps -e .
+  echo "$want" > "$stamp"
+fi
+export NO_MKDOCS_2_WARNING=1  # Material's end-of-life banner; it does not affect the build
