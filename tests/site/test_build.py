@@ -1,0 +1,34 @@
+"""The real site builds cleanly: strict, with no warning, every page's code run, every graph drawn."""
+import re
+
+from conftest import FIGURES, ROOT
+
+
+def test_strict_build_has_no_warnings_or_errors(built_site):
+    _, log = built_site
+    problems = [line for line in log.splitlines() if re.match(r"(WARNING|ERROR)\b", line)]
+    assert not problems, "\n".join(problems)
+
+
+def test_build_reports_rendered_graphs(built_site):
+    _, log = built_site
+    m = re.search(r"rendered (\d+) graphs and (\d+) plots in ([\d.]+) s", log)
+    assert m, "the graphs hook did not log its summary"
+    FIGURES["graphs and plots rendered at build time"] = f"{m[1]} graphs, {m[2]} plots, {m[3]} s of page code"
+    assert int(m[1]) > 0
+
+
+def test_every_page_in_docs_is_built(built_site):
+    site, _ = built_site
+    for page in (ROOT / "docs").glob("*.md"):
+        slug = "" if page.stem == "index" else page.stem + "/"
+        assert (site / slug / "index.html").is_file(), f"{page.name} was not built"
+
+
+def test_notebooks_are_built_with_a_download(built_site):
+    site, _ = built_site
+    for nb in (ROOT / "examples").glob("*.ipynb"):
+        page = site / "examples" / nb.stem / "index.html"
+        assert page.is_file(), f"{nb.name} has no page"
+        assert (page.parent / nb.name).is_file(), f"{nb.name} is not downloadable beside its page"
+        assert f'href="/examples/{nb.stem}/{nb.name}"' in page.read_text() or nb.name in page.read_text()

@@ -1,0 +1,113 @@
+"""Each guard of the build really fires: a small copy of the site with one deliberate break must
+fail to build, with a message that names the broken page.
+
+The copy uses the real hooks, plugins and theme (the real mkdocs.yml with a shorter nav), so these
+tests exercise the same machinery as the real build, only on one page at a time.
+"""
+import shutil
+import textwrap
+
+import pytest
+import yaml
+from conftest import ROOT, mkdocs_build
+
+GOOD_PAGE = """\
+# A page { #a-page }
+
+```python
+from micrograd import Value
+x = Value(3.0, label="x")
+y = x * x
+y.label = "y"
+print(y.data)
+```
+
+<!--pytest-codeblocks:expected-output-->
+```text
+9.0
+```
+"""
+
+BREAKS = {
+    "a broken include": (
+        "```source\nmicrograd.engine.Value.__no_such_method__\n```\n",
+        "__no_such_method__",
+    ),
+    "a failing graph block": (
+        "```graph\nx * undefined_name\n```\n",
+        "NameError",
+    ),
+    "a graph block that draws no Value": (
+        "```graph\n42\n```\n",
+        "must end in a Value",
+    ),
+    "an output the code does not print": (
+        '```python\nprint(y.data + 1)\n```\n\n<!--pytest-codeblocks:expected-output-->\n```text\n9.0\n```\n',
+        "does not print",
+    ),
+    "a plot without a text alternative": (
+        "```plot\nimport matplotlib.pyplot as plt\nplt.plot([1, 2])\n```\n",
+        "# alt:",
+    ),
+    "a failing block inside a solution": (
+        '??? success "Solution"\n\n    ```python\n    1 / 0\n    ```\n',
+        "ZeroDivisionError",
+    ),
+}
+
+
+def make_site(tmp_path, page_text, notebook=None):
+    """A copy of the site's config and hooks with one page (and optionally one notebook)."""
+    docs = tmp_path / "docs"
+    shutil.copytree(ROOT / "docs" / "hooks", docs / "hooks")
+    shutil.copytree(ROOT / "docs" / "overrides", docs / "overrides")
+    shutil.copytree(ROOT / "docs" / "assets", docs / "assets")
+    shutil.copytree(ROOT / "micrograd", tmp_path / "micrograd")
+    (docs / "broken.md").write_text(page_text, encoding="utf-8")
+    nav = [{"Broken": "broken.md"}]
+    if notebook:
+        (docs / "examples").mkdir()
+        shutil.copy(notebook, docs / "examples" / notebook.name)
+        nav.append({"Notebook": f"examples/{notebook.name}"})
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_Loader)
+    config["nav"] = nav
+    config.pop("watch", None)
+    (tmp_path / "mkdocs.yml").write_text(yaml.dump(config, sort_keys=False), encoding="utf-8")
+    return tmp_path / "mkdocs.yml"
+
+
+class _Loader(yaml.SafeLoader):
+    """Reads mkdocs.yml's !ENV and !relative tags as their default values."""
+
+
+_Loader.add_constructor("!ENV", lambda loader, node: loader.construct_sequence(node)[-1]
+                        if isinstance(node, yaml.SequenceNode) else None)
+_Loader.add_multi_constructor("tag:yaml.org,2002:python/name:", lambda loader, suffix, node: None)
+
+
+def test_the_good_page_builds(tmp_path):
+    code, log, _ = mkdocs_build(make_site(tmp_path, GOOD_PAGE), tmp_path / "site")
+    assert code == 0, log
+
+
+@pytest.mark.parametrize("name", BREAKS)
+def test_the_build_fails_on(name, tmp_path):
+    broken, message = BREAKS[name]
+    code, log, _ = mkdocs_build(make_site(tmp_path, GOOD_PAGE + "\n" + broken), tmp_path / "site")
+    assert code != 0, f"the build passed with {name}:\n{log}"
+    assert "broken.md" in log, f"the error does not name the page:\n{log}"
+    assert message in log, f"the error does not say {message!r}:\n{log}"
+
+
+def test_the_build_fails_on_a_failing_notebook(tmp_path):
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_markdown_cell("# Breaks"),
+                nbformat.v4.new_code_cell("from micrograd import Value\nValue(1.0) / 0")]
+    path = tmp_path / "breaks.ipynb"
+    nbformat.write(nb, path)
+    code, log, _ = mkdocs_build(make_site(tmp_path / "s", GOOD_PAGE, notebook=path), tmp_path / "site")
+    assert code != 0, f"the build passed with a failing notebook:\n{log}"
+    assert "breaks.ipynb" in log and "ZeroDivisionError" in log, log
