@@ -11,9 +11,10 @@ from conftest import ROOT
 import pagecode
 
 PAGES = sorted((ROOT / "docs").glob("*.md"))
+WITH_CODE = PAGES + [ROOT / "README.md"]  # the README's example runs too
 
 
-@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
+@pytest.mark.parametrize("page", WITH_CODE, ids=lambda p: p.name)
 def test_page_code_runs_and_prints_what_the_page_shows(page):
     import matplotlib
 
