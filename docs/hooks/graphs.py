@@ -12,6 +12,7 @@ Any failure stops the build with a message that names the page and the line.
 """
 import html
 import io
+import itertools
 import logging
 import os
 import re
@@ -51,15 +52,23 @@ def on_page_markdown(markdown, page, config, files):
         return markdown
     start = time.perf_counter()
     where = page.file.src_uri
+    counter = itertools.count()
+
+    def draw(run):
+        key = f"{_slug(where)}-{run.block.syntax}{next(counter)}"
+        at = f"{where}, line {run.block.lineno}"
+        _stats[run.block.syntax + "s"] += 1
+        if run.block.syntax == "graph":
+            return key, _graph_html(run.value, key, at)
+        return key, _plot_html(run.block.code, key, at)
+
     try:
-        runs = pagecode.run_page(markdown, page=where)
+        runs = pagecode.run_page(markdown, page=where, draw=draw)
         keys = {}
-        for n, run in enumerate(r for r in runs if r.block.syntax in FENCES and not r.skipped):
-            key = f"{_slug(where)}-{run.block.syntax}{n}"
-            at = f"{where}, line {run.block.lineno}"
-            _html[key] = _graph_html(run.value, key, at) if run.block.syntax == "graph" else _plot_html(run.block.code, key, at)
-            _stats[run.block.syntax + "s"] += 1
-            keys[run.block.lineno] = key
+        for run in runs:
+            if run.picture:
+                key, _html[key] = run.picture
+                keys[run.block.lineno] = key
     except pagecode.PageCodeError as e:
         raise PluginError(f"Page code failed: {e}") from e
     except Exception as e:
@@ -106,7 +115,11 @@ def _graph_html(root, key, at):
     what = f"{root.label} = {root.data:.4f}" if root.label else f"a value of {root.data:.4f}"
     label = (f"Expression graph of {what}: {len(nodes)} values and {ops} operations, "
              f"inputs on the left. The same graph follows as a table.")
-    svg = _clean_svg(draw_dot(root).pipe(format="svg", encoding="utf-8"), key, label)
+    dot = draw_dot(root)
+    dot.node_attr.update(fontname="Helvetica", fontsize="11")  # smaller than graphviz's 14pt Times
+    dot.edge_attr.update(arrowsize="0.7")
+    dot.graph_attr.update(nodesep="0.15", ranksep="0.3")
+    svg = _clean_svg(dot.pipe(format="svg", encoding="utf-8"), key, label)
     rows = "".join(
         f"<tr><td>{html.escape(names[v])}</td><td>{v.data:.4f}</td><td>{v.grad:.4f}</td>"
         f"<td>{html.escape(v._op) or 'input'}</td>"

@@ -14,6 +14,7 @@ import contextlib
 import importlib.util
 import io
 import re
+import sys
 from dataclasses import dataclass
 
 from pytest_codeblocks.main import CodeBlock, extract_from_buffer
@@ -30,11 +31,16 @@ class BlockRun:
     block: CodeBlock
     output: str = ""  # what the block printed
     value: object = None  # the value of a graph block's final expression
+    picture: str = ""  # what `draw` made of a graph or plot block
     skipped: str = ""  # why the block did not run, if it did not
 
 
-def run_page(text, page="<page>", namespace=None):
-    """Run every runnable block of the Markdown `text`; return one BlockRun per block."""
+def run_page(text, page="<page>", namespace=None, draw=None):
+    """Run every runnable block of the Markdown `text`; return one BlockRun per block.
+
+    `draw(run)`, if given, is called right after each graph or plot block runs, before any later
+    block can change what it shows; its result is kept as `run.picture`.
+    """
     ns = {"__name__": "__page__"} if namespace is None else namespace
     runs = []
     for block in extract_from_buffer(io.StringIO(text)):
@@ -47,9 +53,13 @@ def run_page(text, page="<page>", namespace=None):
             continue
         run = BlockRun(block)
         out = io.StringIO()
+        if block.syntax == "plot" and "matplotlib.pyplot" in sys.modules:
+            sys.modules["matplotlib.pyplot"].close("all")  # each plot block draws a fresh figure
         try:
             with contextlib.redirect_stdout(out):
                 run.value = _exec(block.code, ns, want_value=block.syntax == "graph")
+            if draw and block.syntax != "python":
+                run.picture = draw(run)
         except Exception as e:
             raise PageCodeError(f"{where} raised {type(e).__name__}: {e}") from e
         run.output = out.getvalue()
