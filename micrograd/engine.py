@@ -57,6 +57,8 @@ class Value:
             raise TypeError(f"Value ** {other!r}: the exponent must be an int or a float "
                             f"(a Value exponent is not supported; write (b * a.log()).exp())")
         x, n = self.data, other
+        if not math.isfinite(n):
+            raise ValueError(f"{x} ** {n}: the exponent must be a finite number")
         if x < 0 and n != int(n):
             raise ValueError(f"{x} ** {n}: a negative number to a fractional power is not real")
         if x == 0 and n < 0:
@@ -64,14 +66,21 @@ class Value:
         if x == 0 and 0 < n < 1:
             raise ValueError(f"{x} ** {n}: the slope of x ** {n} is infinite at 0")
         try:
-            out, local = x**n, (n * x ** (n - 1) if n != 0 else 0.0)  # d/dx x^n = n x^(n-1)
+            out = x**n
         except OverflowError:
             raise OverflowError(f"{x} ** {n}: the result is too large for a float") from None
+        try:
+            local = n * x ** (n - 1) if n != 0 else 0.0  # d/dx x^n = n x^(n-1)
+        except OverflowError:
+            raise OverflowError(f"{x} ** {n}: the slope there, {n} * {x} ** {n - 1}, is too large "
+                                f"for a float") from None
         return Value(out, f"**{other}", self, local)
 
     def __rpow__(self, other):  # other ** self, for a positive number `other`
-        if not isinstance(other, numbers.Real) or other <= 0:
-            raise ValueError(f"{other!r} ** Value: the base must be a positive number")
+        if not isinstance(other, numbers.Real):
+            return NotImplemented
+        if not (math.isfinite(other) and other > 0):
+            raise ValueError(f"{other!r} ** Value: the base must be a positive finite number")
         try:
             out = other**self.data
         except OverflowError:
@@ -92,8 +101,12 @@ class Value:
         return Value(math.log(x), "log", self, 1.0 / x)  # d/dx ln x = 1/x
 
     def tanh(self):
-        e = math.exp(2 * min(self.data, 20.0))  # tanh(x) is exactly 1.0 in floats from x ≈ 19.1
-        t = (e - 1) / (e + 1)
+        x = self.data
+        if abs(x) < 1e-3:  # (e - 1) / (e + 1) loses digits near 0, where tanh x ≈ x - x³/3
+            t = math.tanh(x)
+        else:
+            e = math.exp(2 * min(x, 20.0))  # tanh(x) is exactly 1.0 in floats from x ≈ 19.1
+            t = (e - 1) / (e + 1)  # the lecture's formula, digit for digit
         return Value(t, "tanh", self, 1 - t**2)  # d/dx tanh x = 1 - tanh² x
 
     def sigmoid(self):
