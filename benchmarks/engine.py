@@ -292,6 +292,8 @@ def main():
     parser.add_argument("--repeats", type=int, default=3, help="timed runs per measurement (default 3)")
     parser.add_argument("--gc", choices=["default", "disabled", "both"], default="both")
     parser.add_argument("--only", nargs="*", choices=list(WORKLOADS), help="run only these workloads")
+    parser.add_argument("--save", metavar="JSON", help="also write the figures to this file "
+                        "(benchmarks/results.json is the one the code-walkthrough page shows)")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     opts = parser.parse_args()
     if opts.worker:
@@ -307,6 +309,9 @@ def main():
           f"{os.cpu_count()} CPUs; {opts.repeats} runs per timing, each in a fresh process; "
           f"times exclude interpreter start and imports")
     print(f"load average at start: {_load()}")
+    saved = {"date": time.strftime("%Y-%m-%d"), "python": platform.python_version(),
+             "machine": platform.machine(), "cpus": os.cpu_count(), "repeats": opts.repeats,
+             "load_at_start": _load(), "results": {}}
 
     memory = {}
     for name in names:
@@ -332,6 +337,9 @@ def main():
                 times = " ".join(f"{r['seconds']:.3f}" for r in runs)
                 rss = statistics.median(r["peak_rss_kb"] for r in runs) / 1024
                 drss = statistics.median(r["peak_rss_kb"] - r["rss_before_kb"] for r in runs) / 1024
+                saved["results"].setdefault(mode, {}).setdefault(name, {})[e] = {
+                    "label": label, "median_s": med[e], "peak_rss_mb": rss, "nodes": runs[0]["nodes"],
+                    "bytes_per_node": memory[name, e]["bytes_per_node"]}
                 print(f"{label if e == engines[0] else '':<30} {e:<9} {med[e]:>9.3f} {times:<22} "
                       f"{ratio:>9} {rss:>11.0f} {drss:>9.0f} "
                       f"{memory[name, e]['bytes_per_node']:>7.0f} {runs[0]['nodes']:>11,}")
@@ -351,6 +359,10 @@ def main():
     print(f"load average at end: {_load()}"
           + (" (above the CPU count: other processes slowed these timings)" if busy else ""))
     print(f"total benchmark time {time.perf_counter() - t0:.0f} s")
+    if opts.save:
+        saved["load_at_end"] = _load()
+        Path(opts.save).write_text(json.dumps(saved, indent=1) + "\n", encoding="utf-8")
+        print(f"figures written to {opts.save}")
 
 
 if __name__ == "__main__":
