@@ -32,3 +32,17 @@ def test_notebooks_are_built_with_a_download(built_site):
         assert page.is_file(), f"{nb.name} has no page"
         assert (page.parent / nb.name).is_file(), f"{nb.name} is not downloadable beside its page"
         assert f'href="/examples/{nb.stem}/{nb.name}"' in page.read_text() or nb.name in page.read_text()
+
+
+def test_nav_lists_every_chapter_in_lecture_order():
+    import yaml
+
+    chapters = yaml.safe_load((ROOT / "docs" / "chapters.yml").read_text(encoding="utf-8"))
+    expected = [[f"{ch['id']}.md" for ch in part["chapters"]] for part in chapters["parts"]]
+    nav_text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    nav = nav_text[nav_text.index("\nnav:\n"):]
+    parts = re.findall(r"^  - Part \d+ · .*:\n((?:      - .*\n)+)", nav, re.M)
+    assert [re.findall(r"- (\S+\.md)", p) for p in parts] == expected
+    for part in expected:
+        for page in part:
+            assert (ROOT / "docs" / page).is_file(), f"chapter page {page} is missing"

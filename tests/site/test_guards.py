@@ -59,10 +59,11 @@ BREAKS = {
 def make_site(tmp_path, page_text, notebook=None):
     """A copy of the site's config and hooks with one page (and optionally one notebook)."""
     docs = tmp_path / "docs"
-    shutil.copytree(ROOT / "docs" / "hooks", docs / "hooks")
-    shutil.copytree(ROOT / "docs" / "overrides", docs / "overrides")
-    shutil.copytree(ROOT / "docs" / "assets", docs / "assets")
+    # Everything the build needs (hooks, theme overrides, assets, metadata), but none of the pages.
+    shutil.copytree(ROOT / "docs", docs, ignore=shutil.ignore_patterns("*.md", "examples"))
     shutil.copytree(ROOT / "micrograd", tmp_path / "micrograd")
+    for name in ("CITATION.cff", "pyproject.toml"):  # docs/hooks/cite.py's metadata, beside mkdocs.yml
+        shutil.copy(ROOT / name, tmp_path / name)
     (docs / "broken.md").write_text(page_text, encoding="utf-8")
     nav = [{"Broken": "broken.md"}]
     if notebook:

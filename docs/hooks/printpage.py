@@ -1,0 +1,36 @@
+"""The printable course (print_page/) gets every page's final HTML. Register this hook last.
+
+mkdocs-print-site-plugin copies each page's HTML (`page.html`) in its own on_page_content, which
+MkDocs runs before any hook's: what a hook changes there would be missing from the print page
+(notebooks.py's shared stylesheet, for one: the print page would carry each notebook's 600 KB of
+inline CSS). This hook refreshes that copy after all the others. print-site rewrites the copy's
+<a href> and <img src> for its page, but not <link href>: this hook does, so a stylesheet a page
+links to (relative to the page) still resolves from print_page/, under any version path.
+"""
+import posixpath
+import re
+
+LINK = re.compile(r'(<link\b[^>]*?\bhref=")([^"#?:]+)(")')
+
+
+def on_page_content(html, page, config, files):
+    if not hasattr(page, "html"):  # not copied for the print page (print-site off, or excluded)
+        return html
+    plugin = config.plugins.get("print-site")
+    target = plugin.print_file.url if plugin is not None and hasattr(plugin, "print_file") else None
+    if target is None:
+        return html
+    page.html = LINK.sub(lambda m: m[1] + rebase(m[2], page.url, target) + m[3], html)
+    return html
+
+
+def rebase(url, from_page, to_page):
+    """`url`, written relative to page `from_page`, made relative to page `to_page` (site URLs)."""
+    if url.startswith("/"):
+        return url
+    return posixpath.relpath(posixpath.normpath(posixpath.join(_folder(from_page), url)), _folder(to_page))
+
+
+def _folder(page_url):
+    path = "/" + page_url
+    return path if path.endswith("/") else posixpath.dirname(path)
