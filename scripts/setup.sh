@@ -10,6 +10,7 @@ command -v dot >/dev/null || missing+=(graphviz)            # graph rendering at
 python3 -c "import ensurepip, venv" 2>/dev/null || missing+=(python3-venv)
 if [ "$what" = test ]; then
   command -v chromium >/dev/null || missing+=(chromium)      # the browser tests
+  command -v npm >/dev/null || missing+=(nodejs npm)         # axe-core for the browser tests
 fi
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
@@ -31,5 +32,13 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   .venv/bin/python -m pip install -q --disable-pip-version-check -r "requirements/$what.txt"
   .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps -e .
   echo "$want" > "$stamp"
+fi
+if [ "$what" = test ]; then  # axe-core, pinned in tests/browser/package-lock.json, injected by the tests
+  lock="$(sha256sum tests/browser/package-lock.json | cut -c1-16)"
+  if [ "$(cat tests/browser/node_modules/.installed 2>/dev/null)" != "$lock" ]; then
+    echo "setup: installing the pinned browser-test packages into tests/browser/node_modules/"
+    (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
+    echo "$lock" > tests/browser/node_modules/.installed
+  fi
 fi
 export NO_MKDOCS_2_WARNING=1  # Material's end-of-life banner; it does not affect the build

@@ -11,4 +11,11 @@ document$.subscribe(() => {
     ignoredClasses: ["highlight", "mg-graph"],
     throwOnError: false,
   });
+  // A display formula wider than the page scrolls: let keyboard users reach it to scroll it
+  // (measured once KaTeX's fonts are in, which is when formulas take their real width).
+  document.fonts.ready.then(() => {
+    for (const el of document.querySelectorAll("div.arithmatex")) {
+      if (el.scrollWidth > el.clientWidth) el.tabIndex = 0;
+    }
+  });
 });

@@ -128,7 +128,7 @@ def _graph_html(root, key, at):
     )
     return (
         f'<figure class="mg-graph" id="{key}">'
-        f'<div class="mg-scroll">{svg}</div>'
+        f'<div class="mg-scroll" tabindex="0">{svg}</div>'  # focusable: keyboards can scroll it
         f"<details class=\"mg-graph-table\"><summary>The graph as a table</summary>"
         f"<table><thead><tr><th>value</th><th>data</th><th>grad</th><th>made by</th>"
         f"<th>from</th></tr></thead><tbody>{rows}</tbody></table></details></figure>"

@@ -1,0 +1,54 @@
+"""Session fixtures shared by tests/site and tests/browser: one clean strict build of the real site,
+served over HTTP at the URL it was built for, and the figures printed at the end of the run."""
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from sitebuild import FIGURES, ROOT, mkdocs_build, serve  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def site_server(tmp_path_factory):
+    """An HTTP server on 127.0.0.1 for the (still empty) site folder: (folder, base URL)."""
+    site = tmp_path_factory.mktemp("site")
+    server = serve(site)
+    yield site, server.url
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def built_site(site_server):
+    """The whole site, built from scratch the way CI builds it: strict, notebooks executed, no cache,
+    with `site_url` set to the test server's URL so that instant navigation really runs."""
+    site, url = site_server
+    code, log, seconds = mkdocs_build(ROOT / "mkdocs.yml", site, env={"NOTEBOOK_CACHE": "false", "SITE_URL": url})
+    FIGURES["clean strict build of the whole site"] = f"{seconds:.1f} s"
+    assert code == 0, f"the site does not build:\n{log}"
+    return site, log
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site, site_server):
+    """The base URL of the built site, served over HTTP (ends in '/')."""
+    return site_server[1]
+
+
+def pytest_collectstart(collector):
+    """`from conftest import X` in a test module means its own folder's conftest.py, whatever folders
+    pytest was given: pytest imports every conftest.py as the one module name `conftest`."""
+    if isinstance(collector, pytest.Module):
+        own = str(collector.path.parent / "conftest.py")
+        for plugin in collector.config.pluginmanager.get_plugins():
+            if getattr(plugin, "__file__", None) == own:
+                sys.modules["conftest"] = plugin
+                break
+
+
+def pytest_terminal_summary(terminalreporter):
+    if FIGURES:
+        terminalreporter.section("figures")
+        for name, value in FIGURES.items():
+            terminalreporter.write_line(f"{name}: {value}")
