@@ -18,6 +18,8 @@ from hypothesis import strategies as st
 from micrograd import Value
 from micrograd.engine import topological_sort
 
+from expressions import build_topo
+
 # derandomize: the same examples on every run, so CI cannot flake; raise max_examples to explore.
 SETTINGS = dict(deadline=None, database=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 
@@ -130,21 +132,6 @@ def test_the_random_programs_do_share_subexpressions():
 
 
 # -- topological order on random DAGs ----------------------------------------------------------------
-
-
-def build_topo(root):
-    """The lecture's recursive build_topo, visiting children in insertion order."""
-    topo, visited = [], set()
-
-    def visit(v):
-        if v not in visited:
-            visited.add(v)
-            for child in v._prev:
-                visit(child)
-            topo.append(v)
-
-    visit(root)
-    return topo
 
 
 dags = st.tuples(

@@ -14,23 +14,9 @@ import pytest
 from micrograd import MLP, Value
 from micrograd.engine import topological_sort
 
+from expressions import readme_example
+
 # -- chapter 1: overview, the README example ------------------------------------------------------
-
-
-def readme_example():
-    a = Value(-4.0)
-    b = Value(2.0)
-    c = a + b
-    d = a * b + b**3
-    c += c + 1
-    c += 1 + c + (-a)
-    d += d * 2 + (b + a).relu()
-    d += 3 * d + (b - a).relu()
-    e = c - d
-    f = e**2
-    g = f / 2.0
-    g += 10.0 / f
-    return a, b, c, d, e, f, g
 
 
 def test_ch01_readme_example():
