@@ -6,6 +6,8 @@ host must be on the short list below, each with the reason it is never fetched b
 """
 import re
 
+import pytest
+
 from conftest import ROOT
 
 # Hosts named in code (not comments) of the shipped JavaScript, none of which this site contacts.
@@ -32,18 +34,11 @@ def _files(site, *suffixes):
     return [p for p in site.rglob("*") if p.suffix in suffixes]
 
 
-def test_html_loads_nothing_from_other_hosts(built_site):
+@pytest.mark.parametrize("suffix, patterns", [(".html", HTML_LOADS), (".css", CSS_LOADS)], ids=["html", "css"])
+def test_pages_and_styles_load_nothing_from_other_hosts(built_site, suffix, patterns):
     site, _ = built_site
     found = [f"{p.relative_to(site)}: {m.group(0)[:120]}"
-             for p in _files(site, ".html") for rx in HTML_LOADS
-             for m in re.finditer(rx, p.read_text(encoding="utf-8"), re.I)]
-    assert not found, "\n".join(found)
-
-
-def test_css_loads_nothing_from_other_hosts(built_site):
-    site, _ = built_site
-    found = [f"{p.relative_to(site)}: {m.group(0)[:120]}"
-             for p in _files(site, ".css") for rx in CSS_LOADS
+             for p in _files(site, suffix) for rx in patterns
              for m in re.finditer(rx, p.read_text(encoding="utf-8"), re.I)]
     assert not found, "\n".join(found)
 
