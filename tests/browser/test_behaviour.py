@@ -5,6 +5,7 @@ reported). Pages are picked from what the built pages hold, so the tests keep wo
 and go: "a chapter with a graph and math", "the page with the most headings".
 """
 import re
+import time
 
 import pytest
 from playwright.sync_api import expect
@@ -145,21 +146,38 @@ def test_permalink_lands_on_its_heading(new_context, built):
 
     window_height = page.viewport_size["height"]
 
-    page.evaluate("document.fonts.ready")  # the page as a reader sees it before clicking
+    settle(page)  # the page as a reader sees it before clicking
     page.locator(f'[id="{heading}"] a.headerlink').click()
     page.wait_for_function(f"location.hash === '#{heading}'")
-    page.wait_for_timeout(300)  # let the scroll settle
-    state = landed()
+    # Instant navigation handles the click: it may re-render the page before it scrolls, which on a
+    # busy machine takes a while; until then Material's navigation.tracking names the section in view.
+    state = until_landed(landed)
     assert state["hash"] == f"#{heading}"
     assert state["landed"], f"clicked the permalink of #{heading}: {state}"
 
     page = new_context().new_page()  # a reader following a shared link
     page.goto(f"{visit.path}#{heading}")
-    page.evaluate("document.fonts.ready")
-    page.wait_for_timeout(300)
-    state = landed()
+    settle(page)
+    state = until_landed(landed)
     assert state["hash"] == f"#{heading}"
     assert state["landed"], f"opened /{visit.path}#{heading}: {state}"
+
+
+def settle(page):
+    """Wait until nothing on the page will still move: requests done, fonts in, math typeset."""
+    page.wait_for_load_state("networkidle")
+    page.evaluate("document.fonts.ready")
+    page.wait_for_function("[...document.querySelectorAll('.arithmatex')].every(e => e.querySelector('.katex'))")
+
+
+def until_landed(landed, seconds=20.0):
+    """Poll `landed()` until it says so or `seconds` pass (no fixed sleep: it flakes under load)."""
+    deadline = time.monotonic() + seconds
+    state = landed()
+    while not state["landed"] and time.monotonic() < deadline:
+        time.sleep(0.1)
+        state = landed()
+    return state
 
 
 def test_keyboard_alone_reaches_search_and_the_next_page(new_context):
