@@ -1,5 +1,9 @@
 """The registry of published anchors, docs/anchors.txt: every `page#heading-id` of the built site.
 
+A section that is merged into another or removed keeps its id landing where its content now lives:
+the page puts `<a id="old-id" data-kept-anchor></a>` right before that place, and the registry counts
+it like a heading's id.
+
 Courses link to sections of this site, so an anchor, once published, must keep working. The test
 (tests/site/test_anchors.py) compares the registry with a fresh build: it fails when a registered
 anchor is gone, and when the build has an anchor that is not registered yet.
@@ -39,8 +43,9 @@ HEADER = f"""\
 # - Added a page or a heading? Run ./scripts/update-anchors and commit this file.
 # - Renamed or moved a page? Add `old.md: new.md` to the redirects plugin's redirect_maps in
 #   mkdocs.yml: the old page's anchors then resolve through the redirect and stay listed.
-# - Changed or removed a heading id? Put it back. If it really must go, --update drops it: that
-#   breaks links, so say so in docs/changelog.md.
+# - Changed or removed a heading id? Put it back: a merged or removed section keeps its id where its
+#   content now lives, as `<a id="old-id" data-kept-anchor></a>` before that place. If it really must
+#   go, --update drops it: that breaks links, so say so in docs/changelog.md.
 # Paths are relative to the root of one version of the site: /overview/#overview is
 # <site url><version>/overview/#overview.
 # Not listed:
@@ -54,7 +59,7 @@ class _Headings(html.parser.HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if re.fullmatch(r"h[1-6]", tag) and attrs.get("id"):
+        if attrs.get("id") and (re.fullmatch(r"h[1-6]", tag) or "data-kept-anchor" in attrs):
             self.ids.append(attrs["id"])
         elif tag == "meta" and (attrs.get("http-equiv") or "").lower() == "refresh":
             m = re.search(r"url=(.+)$", attrs.get("content") or "", re.I)

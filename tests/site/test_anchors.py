@@ -79,3 +79,22 @@ def test_a_renamed_page_redirects_to_the_new_one_with_its_anchors(tmp_path):
     assert anchors.updated(registered, site) == registered  # ... and an update keeps them
     # ... but an anchor the new page lacks is reported, redirect or not.
     assert anchors.compare(registered + ["/old-name/#gone"], site)[0] == ["/old-name/#gone"]
+
+
+def test_a_merged_section_keeps_its_id_where_its_content_now_lives(tmp_path):
+    page = ('# A page { #the-page }\n\n<a id="pitfalls" data-kept-anchor></a>\n\n'
+            '## Questions { #questions }\n\nText.\n\n<a id="just-an-id"></a>\n\nMore text.\n')
+    config = make_minisite(tmp_path, {"index.md": HOME, "page.md": page},
+                           nav=[{"Home": "index.md"}, {"Page": "page.md"}])
+    site = tmp_path / "site"
+    code, log, _ = mkdocs_build(config, site)
+    assert code == 0, log
+    found, _ = anchors.scan(site)
+    assert {"/page/#pitfalls", "/page/#questions"} <= found
+    assert "/page/#just-an-id" not in found, "an id without data-kept-anchor is no published anchor"
+    assert anchors.compare(["/page/#pitfalls"], site)[0] == []
+    # Without the marker, the old id is reported as gone.
+    (tmp_path / "docs" / "page.md").write_text(page.replace(" data-kept-anchor", ""), encoding="utf-8")
+    code, log, _ = mkdocs_build(config, site)
+    assert code == 0, log
+    assert anchors.compare(["/page/#pitfalls"], site)[0] == ["/page/#pitfalls"]
