@@ -48,7 +48,7 @@ def on_pre_build(config):
 
 
 def on_page_markdown(markdown, page, config, files):
-    if "```" not in markdown:
+    if "```" not in markdown or page.file.generated_by:  # generated pages (source/*.md) hold no page code
         return markdown
     start = time.perf_counter()
     where = page.file.src_uri
@@ -63,12 +63,19 @@ def on_page_markdown(markdown, page, config, files):
         return key, _plot_html(run.block.code, key, at)
 
     try:
-        runs = pagecode.run_page(markdown, page=where, draw=draw)
+        # The page as written, not `markdown` (which includes and chapter headers have already
+        # lengthened): errors then name the line of the source file.
+        runs = pagecode.run_page(page.file.content_string, page=where, draw=draw)
+        pictures = [run for run in runs if run.block.syntax in FENCES]
+        openers = [b.lineno for b in pagecode.extract_from_buffer(io.StringIO(markdown)) if b.syntax in FENCES]
+        if len(openers) != len(pictures):
+            raise ValueError(f"the page has {len(pictures)} ```graph and ```plot blocks, but "
+                             f"{len(openers)} after the other hooks ran")
         keys = {}
-        for run in runs:
+        for lineno, run in zip(openers, pictures):
             if run.picture:
                 key, _html[key] = run.picture
-                keys[run.block.lineno] = key
+                keys[lineno] = key
     except pagecode.PageCodeError as e:
         raise PluginError(f"Page code failed: {e}") from e
     except Exception as e:
@@ -105,10 +112,8 @@ def _replace_bodies(markdown, keys):
 
 
 def _graph_html(root, key, at):
-    from micrograd import Value, draw_dot, trace
+    from micrograd import draw_dot, trace  # pagecode checked that `root` is a Value
 
-    if not isinstance(root, Value):
-        raise ValueError(f"{at}: a ```graph block must end in a Value, not {type(root).__name__}")
     nodes, _ = trace(root)
     names = {v: v.label or f"#{i}" for i, v in enumerate(nodes)}
     ops = sum(1 for v in nodes if v._op)
@@ -138,10 +143,7 @@ def _graph_html(root, key, at):
 def _plot_html(code, key, at):
     import matplotlib.pyplot as plt
 
-    first = code.lstrip().splitlines()[0] if code.strip() else ""
-    if not first.startswith("# alt:") or not first[6:].strip():
-        raise ValueError(f"{at}: a ```plot block must start with '# alt: <what the plot shows>'")
-    alt = first[6:].strip()
+    alt = pagecode.plot_alt(code, at)
     out = io.StringIO()
     with plt.rc_context({"svg.hashsalt": key, "svg.fonttype": "path"}):
         plt.gcf().savefig(out, format="svg", bbox_inches="tight", metadata={"Date": None})

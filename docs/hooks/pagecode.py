@@ -8,6 +8,12 @@ Blocks are found with pytest-codeblocks' own parser, so its markers mean what it
 the block above it, ``<!--pytest-codeblocks:importorskip(torch)-->`` skips a block when a module
 is missing, and ``<!--pytest.mark.skip(reason="...")-->`` skips one always. Unlike the plugin,
 blocks share one namespace per page, like the cells of a notebook (see docs/contributing.md).
+
+Before anything runs, `check_fences` reads the page as written: every fence's language must be one of
+FENCES, written bare (a ```py, ```python3 or ```python title="x" block would silently not run), and an
+expected output must follow a block that runs. The picture guards (a ```plot starts with `# alt:`, a
+```graph ends in a `Value`) are applied here too, so the page tests apply every guard the build does.
+Run it on the page's source text: line numbers in errors are then the lines of the file.
 """
 import ast
 import contextlib
@@ -20,6 +26,9 @@ from dataclasses import dataclass
 from pytest_codeblocks.main import CodeBlock, extract_from_buffer
 
 RUNNABLE = ("python", "graph", "plot")  # ```graph and ```plot blocks are Python too
+# Every fence language the pages may use: the runnable ones, ```source (hooks/includes.py), ```text
+# for outputs, ```console for shell sessions, ```markdown for examples in docs/contributing.md.
+FENCES = RUNNABLE + ("source", "text", "console", "markdown")
 
 
 class PageCodeError(Exception):
@@ -43,10 +52,12 @@ def run_page(text, page="<page>", namespace=None, draw=None):
     """
     ns = {"__name__": "__page__"} if namespace is None else namespace
     runs = []
-    for block in extract_from_buffer(io.StringIO(text)):
+    for block in check_fences(text, page):
         if block.syntax not in RUNNABLE:
             continue
         where = f"{page}, line {block.lineno} (```{block.syntax} block)"
+        if block.syntax == "plot":
+            plot_alt(block.code, where)
         reason = _skip_reason(block, where)
         if reason:
             runs.append(BlockRun(block, skipped=reason))
@@ -58,18 +69,73 @@ def run_page(text, page="<page>", namespace=None, draw=None):
         try:
             with contextlib.redirect_stdout(out):
                 run.value = _exec(block.code, ns, want_value=block.syntax == "graph")
+            if block.syntax == "graph":
+                from micrograd.engine import Value  # imported late: the build reloads the engine
+
+                if not isinstance(run.value, Value):
+                    raise ValueError(f"a ```graph block must end in a Value, not {type(run.value).__name__}")
             if draw and block.syntax != "python":
                 run.picture = draw(run)
         except Exception as e:
             raise PageCodeError(f"{where} raised {type(e).__name__}: {e}") from e
         run.output = out.getvalue()
-        if block.expected_output is not None and run.output != block.expected_output:
-            raise PageCodeError(
-                f"{where}: the page shows an output the code does not print.\n"
-                f"--- shown on the page\n{block.expected_output}--- printed by the code\n{run.output}"
-            )
+        if block.expected_output is not None:
+            check_output(block.expected_output, run.output, where)
         runs.append(run)
     return runs
+
+
+def check_output(shown, printed, where):
+    """The output shown on the page must be exactly what the block printed, character for character."""
+    if printed != shown:
+        raise PageCodeError(
+            f"{where}: the page shows an output the code does not print.\n"
+            f"--- shown on the page\n{shown}--- printed by the code\n{printed}"
+            + ("" if printed.endswith("\n") or not printed else "\n(no newline at the end of what was printed)")
+        )
+
+
+def plot_alt(code, where):
+    """The text alternative of a ```plot block: its first line, `# alt: <what the plot shows>`."""
+    first = code.lstrip().splitlines()[0] if code.strip() else ""
+    if not first.startswith("# alt:") or not first[6:].strip():
+        raise PageCodeError(f"{where}: a ```plot block must start with '# alt: <what the plot shows>'")
+    return first[6:].strip()
+
+
+def check_fences(text, page="<page>"):
+    """Check every fence of the Markdown `text` (see the module docstring); return its code blocks."""
+    fence = None  # (indent, backticks) of the open fence
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        stripped = line.lstrip()
+        if fence is None and stripped.startswith("~~~"):
+            raise PageCodeError(f"{page}, line {lineno}: a ~~~ fence; fence code with ``` (the page "
+                                f"tests and the build read only backtick fences)")
+        if not stripped.startswith("```"):
+            continue
+        ticks = len(stripped) - len(stripped.lstrip("`"))
+        if fence is not None:  # pytest-codeblocks closes a fence at any line starting with its backticks
+            if ticks >= fence:
+                fence = None
+            continue
+        fence, info = ticks, stripped[ticks:].strip()
+        if info not in FENCES:
+            raise PageCodeError(
+                f"{page}, line {lineno}: fence language {info or '(none)'!r} is not one of "
+                f"{', '.join(FENCES)}; write it bare (```python, not ```py, ```python3 or with "
+                f"options), or the block is not run and its shown output is not checked")
+    try:
+        blocks = extract_from_buffer(io.StringIO(text))
+    except RuntimeError as e:  # pytest-codeblocks' own complaints: a marker with no block above it, ...
+        raise PageCodeError(f"{page}: {e}") from e
+    for block in blocks:
+        if block.expected_output is not None and block.syntax not in RUNNABLE:
+            raise PageCodeError(f"{page}, line {block.lineno}: an expected output follows a "
+                                f"```{block.syntax} block, which does not run")
+        if block.expected_output_ignore_whitespace:
+            raise PageCodeError(f"{page}, line {block.lineno}: expected-output-ignore-whitespace is not "
+                                f"supported; shown outputs are compared exactly")
+    return blocks
 
 
 def _exec(code, ns, want_value):

@@ -49,6 +49,10 @@ BREAKS = {
         "```plot\nimport matplotlib.pyplot as plt\nplt.plot([1, 2])\n```\n",
         "# alt:",
     ),
+    "a mistyped fence before a wrong shown output": (
+        '```py\nprint(7.4)\n```\n\n<!--pytest-codeblocks:expected-output-->\n```text\n26.1\n```\n',
+        "fence language 'py' is not one of",
+    ),
     "a failing block inside a solution": (
         '??? success "Solution"\n\n    ```python\n    1 / 0\n    ```\n',
         "ZeroDivisionError",
@@ -112,3 +116,13 @@ def test_the_build_fails_on_a_failing_notebook(tmp_path):
     code, log, _ = mkdocs_build(make_site(tmp_path / "s", GOOD_PAGE, notebook=path), tmp_path / "site")
     assert code != 0, f"the build passed with a failing notebook:\n{log}"
     assert "breaks.ipynb" in log and "ZeroDivisionError" in log, log
+
+
+def test_the_build_names_the_source_line_below_an_include(tmp_path):
+    # The include above the failing block is expanded into ~15 lines before the page code runs;
+    # the error must still name the line of the failing block in the page as written.
+    page = GOOD_PAGE + "\n```source\nmicrograd.engine.Value.__mul__\n```\n\n```python\n1 / 0\n```\n"
+    line = page.splitlines().index("1 / 0")  # the fence's line, counted from 1
+    code, log, _ = mkdocs_build(make_site(tmp_path, page), tmp_path / "site")
+    assert code != 0, log
+    assert f"broken.md, line {line} (```python block) raised ZeroDivisionError" in log, log
