@@ -199,3 +199,17 @@ def test_a_string_to_a_value_power_is_a_type_error():
 def test_tanh_keeps_its_relative_precision_near_zero():
     assert Value(1e-10).tanh().data == pytest.approx(math.tanh(1e-10), rel=1e-12, abs=0)
     assert Value(-3e-6).tanh().data == pytest.approx(math.tanh(-3e-6), rel=1e-12, abs=0)
+
+
+# Below |x| = 1e-3 the engine uses math.tanh itself: pinned exactly, so a cheaper series such as
+# x - x**3/3 (off by ~2x⁵/15, a few ulps near the edge of the branch) fails here.
+NEAR_ZERO = [s * m * 10.0**-k for s in (1, -1) for m in (1.0, 3.7, 9.99) for k in range(4, 17, 3)] + [0.0, -0.0, 9.99e-4]
+
+
+@pytest.mark.parametrize("x", NEAR_ZERO)
+def test_tanh_near_zero_is_exactly_math_tanh(x):
+    v = Value(x)
+    t = v.tanh()
+    assert t.data == math.tanh(x), f"tanh({x!r}) = {t.data!r}, math.tanh gives {math.tanh(x)!r}"
+    t.backward()
+    assert v.grad == 1 - math.tanh(x) ** 2
