@@ -6,6 +6,7 @@ import re
 import warnings
 
 import pytest
+from ci_skips import in_ci, is_missing_dependency
 from conftest import ROOT
 
 import pagecode
@@ -20,9 +21,32 @@ def test_page_code_runs_and_prints_what_the_page_shows(page):
 
     matplotlib.use("Agg")
     runs = pagecode.run_page(page.read_text(encoding="utf-8"), page=page.name)
+    report_skipped(page.name, runs)
+
+
+def report_skipped(name, runs):
+    """Say loudly which blocks did not run (the others did run and pass); in CI, where every
+    dependency is installed, a block skipped for a missing module fails (tests/ci_skips.py)."""
     skipped = [f"line {r.block.lineno}: {r.skipped}" for r in runs if r.skipped]
-    if skipped:  # the other blocks did run and pass; say loudly which did not
-        warnings.warn(f"{page.name}: blocks not run: {'; '.join(skipped)}")
+    missing = [s for s in skipped if is_missing_dependency(s)]
+    if missing and in_ci():
+        pytest.fail(f"{name}: CI is set, yet blocks were skipped for a missing dependency: {'; '.join(missing)}")
+    if skipped:
+        warnings.warn(f"{name}: blocks not run: {'; '.join(skipped)}")
+
+
+@pytest.mark.parametrize("ci", ["true", ""])
+def test_in_ci_a_page_block_skipped_for_a_missing_module_fails(monkeypatch, ci):
+    text = "<!--pytest-codeblocks:importorskip(no_such_module_for_micrograd_tests)-->\n```python\nx = 1\n```\n"
+    runs = pagecode.run_page(text, page="page.md")
+    assert runs[0].skipped == "needs no_such_module_for_micrograd_tests, which is not installed"
+    monkeypatch.setenv("CI", ci)
+    if ci:
+        with pytest.raises(pytest.fail.Exception, match="page.md: CI is set, yet blocks were skipped"):
+            report_skipped("page.md", runs)
+    else:
+        with pytest.warns(UserWarning, match="blocks not run"):
+            report_skipped("page.md", runs)
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
