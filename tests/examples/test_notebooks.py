@@ -11,6 +11,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from ci_skips import in_ci
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 NOTEBOOKS = sorted(p.name for p in EXAMPLES.glob("*.ipynb"))
@@ -71,32 +72,115 @@ def test_runs_top_to_bottom(name, executed):
 
 
 # --- figures ---------------------------------------------------------------------------------
+# Each check_* reads what a notebook printed and fails unless every figure is there and right;
+# lists are compared whole (same length, then each item within the stated tolerance). The
+# test_*_checks_refuse_* tests below prove that a notebook printing nothing, or too little, fails.
 
-def test_moons_figures(executed):
-    out = stdout(executed("moons.ipynb"))
-    assert "number of parameters 337" in out
-    steps = {int(k): (float(loss), float(acc)) for k, loss, acc in
-             re.findall(r"^step (\d+) loss (\S+), accuracy (\S+)%$", out, re.M)}
-    assert sorted(steps) == list(range(100)), "the training loop must print steps 0 to 99"
-    loss0, acc0 = steps[0]
-    assert close(loss0, 0.8958441028683222, 1e-12) and acc0 == 50.0, f"step 0: {steps[0]}"
+def same_list(got, want, rel, what):
+    """`got` has exactly `want`'s length and each item is within `rel` of it (rel=0: equal)."""
+    assert len(got) == len(want), f"{what}: {len(got)} numbers printed, {len(want)} expected: {got}"
+    bad = [(i, g, w) for i, (g, w) in enumerate(zip(got, want)) if not (g == w or close(g, w, rel))]
+    assert not bad, f"{what}: (index, printed, expected) beyond rel. tolerance {rel}: {bad}"
+
+
+def printed_number(out, label):
+    m = re.search(rf"^{re.escape(label)} (\S+)$", out, re.M)
+    assert m, f"the notebook does not print {label!r}"
+    return float(m[1])
+
+
+def printed_list(out, label):
+    m = re.search(rf"^{re.escape(label)} (\[.*\])$", out, re.M)
+    assert m, f"the notebook does not print {label!r}"
+    return ast.literal_eval(m[1])
+
+
+def check_moons(out):
+    assert "number of parameters 337" in out, "the notebook does not print its 337 parameters"
+    found = re.findall(r"^step (\d+) loss (\S+), accuracy (\S+)%$", out, re.M)
+    assert [int(k) for k, _, _ in found] == list(range(100)), "the training loop must print steps 0 to 99, once each"
+    steps = [(float(loss), float(acc)) for _, loss, acc in found]
+    assert steps[0] == (0.8958441028683222, 50.0), f"step 0: {steps[0]}"  # the original's figure, exactly
     loss99, acc99 = steps[99]
     assert close(loss99, 0.010978370135492717, 1e-9) and acc99 == 100.0, f"step 99: {steps[99]}"
+
+
+def lecture_replay():
+    """The lecture notebook's two runs (with and without zero_grad), replayed here with the engine."""
+    import random
+
+    from micrograd import MLP
+
+    xs = [[2.0, 3.0, -1.0], [3.0, -1.0, 0.5], [0.5, 1.0, 1.0], [1.0, 1.0, -1.0]]
+    ys = [1.0, -1.0, -1.0, 1.0]
+    runs = []
+    for zero_grad in (True, False):
+        random.seed(1337)
+        n = MLP(3, [4, 4, 1], act="tanh")
+        losses = []
+        for _ in range(20):
+            loss = sum((n(x) - y) ** 2 for x, y in zip(xs, ys))
+            if zero_grad:
+                n.zero_grad()
+            loss.backward()
+            for p in n.parameters():
+                p.data += -0.1 * p.grad
+            losses.append(loss.data)
+        runs.append(losses)
+    return runs
+
+
+def check_lecture_training(out):
+    assert "parameters: 41" in out, "the notebook does not print its 41 parameters"
+    assert printed_number(out, "initial loss:") == 6.005402783252284
+    found = re.findall(r"^step (\d+) loss (\S+)$", out, re.M)
+    assert [int(k) for k, _ in found] == list(range(20)) * 2, "two runs of 20 steps: correct, then buggy"
+    good, buggy = [float(v) for _, v in found[:20]], [float(v) for _, v in found[20:]]
+    assert good[0] == 6.005402783252284, good[0]
+    assert abs(good[19] - 0.017781874686157644) <= 1e-12, good[19]
+    assert [round(v, 6) for v in buggy[:4]] == [6.005403, 3.20215, 2.432486, 1.142715], buggy[:4]
+    want_good, want_buggy = lecture_replay()  # the whole lists, exactly: the same engine, the same code
+    same_list(good, want_good, 0, "losses with zero_grad")
+    same_list(buggy, want_buggy, 0, "losses without zero_grad")
+
+
+def check_graph_gallery(out):
+    assert "grads: x1 -1.4999999999999996  w1 0.9999999999999998  x2 0.4999999999999999  w2 0.0" in out
+    assert "values in the graph: 10 with tanh, 18 with exp" in out
+
+
+def check_exercises(out):
+    assert printed_number(out, "f(2, 3, 4) =") == pytest.approx(6.336362190988558, rel=1e-12, abs=0)
+    expected_grad = [-12.353553390593273, 10.25699027111255, 0.0625]
+    same_list(printed_list(out, "analytic gradient:"), expected_grad, 1e-12, "analytic gradient")
+    numerical = printed_list(out, "numerical gradient, h = 1e-6:")
+    central = printed_list(out, "central gradient, h = 1e-6:")
+    assert len(numerical) == len(central) == len(expected_grad), (numerical, central)
+    for n, c, e in zip(numerical, central, expected_grad):
+        assert abs(n - e) < 1e-5 and abs(c - e) < abs(n - e), (n, c, e)
+    assert printed_number(out, "loss:") == pytest.approx(2.1755153626167143, rel=1e-12, abs=0)
+    expected_logit_grads = [0.041772570515350445, 0.8390245074625319, 0.005653302662216329, -0.8864503806400986]
+    same_list(printed_list(out, "gradients of the logits:"), expected_logit_grads, 1e-12, "gradients of the logits")
+    if in_ci() or importlib.util.find_spec("torch") is not None:  # CI installs PyTorch: it must run there
+        assert "PyTorch agrees." in out, "the notebook does not say PyTorch agrees"
+
+
+CHECKS = {"moons.ipynb": check_moons, "lecture-training.ipynb": check_lecture_training,
+          "graph-gallery.ipynb": check_graph_gallery, "exercises.ipynb": check_exercises}
+
+
+@pytest.mark.parametrize("name", sorted(CHECKS))
+def test_printed_figures(name, executed):
+    CHECKS[name](stdout(executed(name)))
+
+
+def test_moons_displays(executed):
     assert len(displayed(executed("moons.ipynb"), "image/svg+xml")) == 3, "scatter, curves, boundary"
 
 
-def test_lecture_training_figures(executed):
-    nb = executed("lecture-training.ipynb")
-    out = stdout(nb)
-    assert "parameters: 41" in out
-    assert re.search(r"^initial loss: (\S+)$", out, re.M)
-    steps = [(int(k), float(v)) for k, v in re.findall(r"^step (\d+) loss (\S+)$", out, re.M)]
-    assert [k for k, _ in steps] == list(range(20)) * 2, "two runs of 20 steps: correct, then buggy"
-    good, buggy = [v for _, v in steps[:20]], [v for _, v in steps[20:]]
-    assert close(good[0], 6.005402783252284, 1e-12), good[0]
-    assert abs(good[19] - 0.017781874686157644) <= 1e-12, good[19]
-    assert [round(v, 6) for v in buggy[:4]] == [6.005403, 3.20215, 2.432486, 1.142715], buggy[:4]
-    assert len(displayed(nb, "image/svg+xml")) == 2, "the loss curve, and the two runs side by side"
+def test_lecture_training_displays(executed):
+    assert len(displayed(executed("lecture-training.ipynb"), "image/svg+xml")) == 2, \
+        "the loss curve, and the two runs side by side"
 
 
 def test_graph_gallery_draws_inline_svg(executed):
@@ -112,33 +196,42 @@ def test_graph_gallery_draws_inline_svg(executed):
     assert len(ids) == len(set(ids)), "element ids must be unique on the page"
     neuron = next(f for f in figures if ">o<" in f and "x1*w1" in f)
     assert "data 0.7071" in neuron and "grad 0.5000" in neuron
-    out = stdout(nb)
-    assert "grads: x1 -1.4999999999999996  w1 0.9999999999999998  x2 0.4999999999999999  w2 0.0" in out
-    assert "values in the graph: 10 with tanh, 18 with exp" in out
 
 
-def test_exercises_figures(executed):
-    out = stdout(executed("exercises.ipynb"))
+# --- the checks cannot be fooled (no notebook runs here: milliseconds) ---------------------------
 
-    def number(label):
-        m = re.search(rf"^{re.escape(label)} (\S+)$", out, re.M)
-        assert m, f"the notebook does not print {label!r}"
-        return float(m[1])
+@pytest.mark.parametrize("name", sorted(CHECKS))
+def test_the_checks_refuse_a_notebook_that_prints_nothing(name):
+    with pytest.raises(AssertionError):
+        CHECKS[name]("")
 
-    def numbers(label):
-        m = re.search(rf"^{re.escape(label)} (\[.*\])$", out, re.M)
-        assert m, f"the notebook does not print {label!r}"
-        return ast.literal_eval(m[1])
 
-    assert close(number("f(2, 3, 4) ="), 6.336362190988558, 1e-12)
-    expected_grad = [-12.353553390593273, 10.25699027111255, 0.0625]
-    assert all(map(lambda a, b: close(a, b, 1e-12), numbers("analytic gradient:"), expected_grad))
-    numerical = numbers("numerical gradient, h = 1e-6:")
-    central = numbers("central gradient, h = 1e-6:")
-    for n, c, e in zip(numerical, central, expected_grad):
-        assert abs(n - e) < 1e-5 and abs(c - e) < abs(n - e)
-    assert close(number("loss:"), 2.1755153626167143, 1e-12)
-    expected_logit_grads = [0.041772570515350445, 0.8390245074625319, 0.005653302662216329, -0.8864503806400986]
-    assert all(map(lambda a, b: close(a, b, 1e-12), numbers("gradients of the logits:"), expected_logit_grads))
-    if importlib.util.find_spec("torch") is not None:
-        assert "PyTorch agrees." in out
+def test_the_checks_refuse_a_short_or_wrong_list():
+    good = ("f(2, 3, 4) = 6.336362190988558\n"
+            "analytic gradient: [-12.353553390593273, 10.25699027111255, 0.0625]\n"
+            "numerical gradient, h = 1e-6: [-12.35355, 10.25699, 0.0625001]\n"
+            "central gradient, h = 1e-6: [-12.35355339, 10.2569902711, 0.06250000001]\n"
+            "loss: 2.1755153626167143\n"
+            "gradients of the logits: [0.041772570515350445, 0.8390245074625319, 0.005653302662216329, "
+            "-0.8864503806400986]\nPyTorch agrees.\n")
+    check_exercises(good)
+    for broken in (good.replace(", 0.0625]", "]", 1),  # one gradient left out
+                   good.replace("-0.8864503806400986]", "-0.8864503806400986, 1.0]"),  # one too many
+                   good.replace("0.0625]", "0.0626]", 1),  # one number off
+                   good.replace("[-12.35355, 10.25699, 0.0625001]", "[-12.35355]")):  # a short numerical list
+        with pytest.raises(AssertionError):
+            check_exercises(broken)
+
+
+def test_the_checks_refuse_a_wrong_initial_loss_or_a_short_run():
+    good_run, buggy_run = lecture_replay()
+    good = ("parameters: 41\ninitial loss: 6.005402783252284\n"
+            + "".join(f"step {k} loss {v}\n" for k, v in enumerate(good_run))
+            + "".join(f"step {k} loss {v}\n" for k, v in enumerate(buggy_run)))
+    check_lecture_training(good)
+    for broken in (good.replace("initial loss: 6.005402783252284", "initial loss: 6.005402783252285"),
+                   good.replace("initial loss: 6.005402783252284\n", ""),
+                   good.replace(f"step 7 loss {good_run[7]}", f"step 7 loss {good_run[7] * (1 + 1e-15)}"),
+                   good.replace(f"step 19 loss {buggy_run[19]}\n", "")):
+        with pytest.raises(AssertionError):
+            check_lecture_training(broken)
