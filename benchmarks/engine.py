@@ -3,13 +3,16 @@
     .venv/bin/python benchmarks/engine.py            # about 3 minutes on 2 cores
     .venv/bin/python benchmarks/engine.py --repeats 5 --gc disabled
 
-The original is installed once with `pip install --target build/bench-cache/micrograd-0.1.0` and
-reused. Every measurement runs in its own fresh subprocess (this script in `--worker` mode) whose
+The original is installed once with `pip install --require-hashes --no-deps --target
+build/bench-cache/micrograd-0.1.0` (pinned by version and by the sha256 of PyPI's files) and reused;
+tests/engine/test_compat.py uses the same installer. Every measurement runs in its own fresh subprocess (this script in `--worker` mode) whose
 PYTHONPATH points at one engine only, so neither shadows the other and each run starts cold.
 
 Workloads (identical code for both engines):
-  moons   the repository demo: make_moons(100, noise 0.1), MLP(2, [16, 16, 1]), 20 steps of mean
-          hinge loss + 1e-4 L2, zero_grad, backward, lr = 1.0 - 0.9 k / 100
+  moons   the repository demo as written: make_moons(100, noise 0.1), MLP(2, [16, 16, 1]), 20 steps
+          of mean hinge loss + 1e-4 L2, zero_grad, backward, lr = 1.0 - 0.9 k / 100. Its inputs are
+          numpy floats, which the original keeps as numpy scalars all through the graph
+  moons_float  the same with the inputs and labels turned into plain Python floats and ints first
   chain   200 chains of depth 500 (v = v * a, v = v + b alternately, a and b shared), each
           forward + backward: 100,000 ops; the original's recursive topological sort cannot go
           much deeper (Python's default recursion limit is 1,000)
@@ -23,9 +26,18 @@ excluding interpreter start and imports), the ratio original / ours, the peak RS
 (getrusage ru_maxrss), the bytes per graph node (tracemalloc: memory still allocated after one
 graph's forward + backward, divided by the number of nodes in that graph, measured in a separate
 worker), and whether the results of the two engines agree. Everything runs twice: with Python's
-default GC settings and with gc.disable() in the worker.
+default GC settings and with gc.disable() in the worker. The two engines' runs alternate (original,
+ours, ours, original, ...), so a change in the machine's load hits both alike.
+
+The script refuses to publish: it exits non-zero, and writes no --save file, when the engines'
+results disagree, or when the machine was busier than its threshold: during every timed run it
+measures, from /proc/stat, the CPU time the whole machine used minus what the worker itself used
+(getrusage of the child); more than --max-other-cores (default 0.25) cores on average, in any
+run, means other processes were competing for the CPU and the timings are not worth publishing.
+The record names the engine it measured: the sha256 of micrograd/*.py (engine_sha256).
 """
 import argparse
+import hashlib
 import json
 import os
 import platform
@@ -38,11 +50,15 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 ORIGINAL_DIR = REPO / "build" / "bench-cache" / "micrograd-0.1.0"
 ORIGINAL_SPEC = "micrograd==0.1.0"
+ORIGINAL_SHA256 = ("47d756d92043c7d7ef55372640dc1549780a8c22806b3a11cb3d4efc5937a4ae",  # the wheel on PyPI
+                   "81797b796bef809fb1ac3fd83a7e01e007aecb8d056fba07c0e24931e043845d")  # the sdist
+MAX_OTHER_CORES = 0.25  # CPU used by other processes during a timed run, in cores, above which we refuse
 MOONS_STEP0 = 0.8958441028683222
 
 WORKLOADS = {
     # name: (label, engines, args)
     "moons": ("moons demo, 20 steps", ("original", "ours"), {"steps": 20}),
+    "moons_float": ("moons demo, floats, 20 steps", ("original", "ours"), {"steps": 20, "floats": True}),
     "chain": ("chain 200 x depth 500", ("original", "ours"), {"chains": 200, "depth": 500}),
     "chain1M": ("chain 1 x depth 1,000,000", ("ours",), {"chains": 1, "depth": 1_000_000}),
     "wide": ("wide sum of 100,000 products", ("original", "ours"), {"n": 100_000}),
@@ -70,7 +86,7 @@ def _pairwise_sum(values):
     return values[0]
 
 
-def _moons_setup():
+def _moons_setup(floats=False):
     import random
 
     import numpy as np
@@ -83,6 +99,8 @@ def _moons_setup():
     np.random.seed(1337)
     X, y = make_moons(n_samples=100, noise=0.1)
     y = y * 2 - 1
+    if floats:  # plain Python numbers: no numpy scalar anywhere in the graph
+        X, y = X.tolist(), [int(v) for v in y]
     model = MLP(2, [16, 16, 1])
 
     def loss():
@@ -98,8 +116,8 @@ def _moons_setup():
     return model, loss
 
 
-def _moons(steps):
-    model, loss = _moons_setup()
+def _moons(steps, floats=False):
+    model, loss = _moons_setup(floats)
     start = time.perf_counter()
     losses, nodes = [], 0
     for k in range(steps):
@@ -164,8 +182,8 @@ def _memory(name, args):
 
     from micrograd.engine import Value
 
-    if name == "moons":
-        model, loss = _moons_setup()
+    if name in ("moons", "moons_float"):
+        model, loss = _moons_setup(floats=args.get("floats", False))
         tracemalloc.start()
         base = tracemalloc.get_traced_memory()[0]
         total_loss, _ = loss()
@@ -210,7 +228,7 @@ def worker(spec):
     if spec["mode"] == "memory":
         out.update(_memory(name, args))
     else:
-        if name == "moons":  # import numpy and scikit-learn before the baseline
+        if name.startswith("moons"):  # import numpy and scikit-learn before the baseline
             import numpy  # noqa: F401
             import sklearn.datasets  # noqa: F401
         out["rss_before_kb"] = _rss_kb()
@@ -218,7 +236,7 @@ def worker(spec):
             gc.disable()
         args = dict(args, **spec.get("override", {}))
         try:
-            run = {"moons": _moons, "chain": _chain, "chain1M": _chain, "wide": _wide}[name]
+            run = {"moons": _moons, "moons_float": _moons, "chain": _chain, "chain1M": _chain, "wide": _wide}[name]
             out["seconds"], out["result"], out["nodes"] = run(**args)
         except RecursionError:
             out["error"] = "RecursionError (maximum recursion depth exceeded)"
@@ -231,30 +249,80 @@ def worker(spec):
 # =================================================================================================
 
 def ensure_original():
-    if (ORIGINAL_DIR / "micrograd" / "engine.py").exists():
+    """Install the original into ORIGINAL_DIR (once), pinned by version and hash, without deps."""
+    if (ORIGINAL_DIR / "micrograd" / "engine.py").exists() and (ORIGINAL_DIR / "micrograd-0.1.0.dist-info").is_dir():
         return "reused"
-    tmp = ORIGINAL_DIR.with_name(ORIGINAL_DIR.name + ".partial")
+    tmp = ORIGINAL_DIR.with_name(ORIGINAL_DIR.name + f".partial-{os.getpid()}")
+    tmp.mkdir(parents=True, exist_ok=True)
+    requirements = tmp.with_name(tmp.name + ".txt")
+    requirements.write_text(ORIGINAL_SPEC + "".join(f" --hash=sha256:{h}" for h in ORIGINAL_SHA256) + "\n")
     proc = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                           "--no-deps", "--target", str(tmp), ORIGINAL_SPEC], capture_output=True, text=True)
+                           "--no-deps", "--require-hashes", "--target", str(tmp), "-r", str(requirements)],
+                          capture_output=True, text=True)
+    requirements.unlink()
     if proc.returncode != 0:
         sys.exit(f"could not install {ORIGINAL_SPEC} into {tmp}:\n{proc.stdout}{proc.stderr}")
+    if (ORIGINAL_DIR / "micrograd" / "engine.py").exists():  # another process finished first
+        import shutil
+
+        shutil.rmtree(tmp)
+        return "reused"
+    if ORIGINAL_DIR.exists():  # a stale, incomplete copy
+        import shutil
+
+        shutil.rmtree(ORIGINAL_DIR)
     tmp.replace(ORIGINAL_DIR)
     return "installed"
+
+
+def engine_hash(package_dir=REPO / "micrograd"):
+    """sha256 of this engine's source: every micrograd/*.py, by name and content, in name order."""
+    h = hashlib.sha256()
+    for path in sorted(Path(package_dir).glob("*.py")):
+        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def _cpu_busy_seconds():
+    """CPU seconds the whole machine has spent not idle since boot (all cores, from /proc/stat)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def _children_cpu_seconds():
+    import resource
+
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
 
 
 def run_worker(engine, spec):
     env = dict(os.environ)
     env.pop("PYTHONHASHSEED", None)
     env["PYTHONPATH"] = str(ORIGINAL_DIR if engine == "original" else REPO)
+    busy0, own0, t0 = _cpu_busy_seconds(), _children_cpu_seconds(), time.perf_counter()
     proc = subprocess.run([sys.executable, "-s", __file__, "--worker", json.dumps(spec)], env=env,
                           capture_output=True, text=True)
+    busy1, own1, t1 = _cpu_busy_seconds(), _children_cpu_seconds(), time.perf_counter()
     if proc.returncode != 0:
         raise RuntimeError(f"worker {engine} {spec} failed:\n{proc.stderr}")
     out = json.loads(proc.stdout.strip().splitlines()[-1])
     expected = ORIGINAL_DIR if engine == "original" else REPO
     if not out["micrograd"].startswith(str(expected)):
         raise RuntimeError(f"{engine} worker imported micrograd from {out['micrograd']}")
+    # Cores' worth of CPU that other processes used while this worker ran (clock ticks: ±0.01 s).
+    out["other_cores"] = max(0.0, (busy1 - busy0) - (own1 - own0)) / (t1 - t0)
     return out
+
+
+def refusals(verdicts, other_cores, max_other_cores=MAX_OTHER_CORES):
+    """Why these figures must not be published (an empty list: they may be)."""
+    why = [f"the engines disagree: {v.strip()}" for v in verdicts if "MISMATCH" in v or "DISAGREE" in v]
+    if other_cores and max(other_cores) > max_other_cores:
+        why.append(f"the machine was busy: other processes used up to {max(other_cores):.2f} cores during a "
+                   f"timed run (threshold {max_other_cores}); rerun on an idle machine")
+    return why
 
 
 def _load():
@@ -269,7 +337,7 @@ def compare(name, res):
     """How well the two engines agree on one workload: a short verdict."""
     ours = [r["result"] for r in res["ours"]]
     orig = [r["result"] for r in res.get("original", []) if "result" in r]
-    if name == "moons":
+    if name.startswith("moons"):
         step0 = [r["losses"][0] for r in ours + orig]
         worst = max((rel_diff(o, p) for a in orig for b in ours
                      for o, p in zip(a["losses"][1:], b["losses"][1:])), default=0.0)
@@ -294,6 +362,9 @@ def main():
     parser.add_argument("--only", nargs="*", choices=list(WORKLOADS), help="run only these workloads")
     parser.add_argument("--save", metavar="JSON", help="also write the figures to this file "
                         "(benchmarks/results.json is the one the code-walkthrough page shows)")
+    parser.add_argument("--max-other-cores", type=float, default=MAX_OTHER_CORES,
+                        help="refuse (exit 3) when other processes used more CPU than this, in cores, during "
+                             f"any timed run (default {MAX_OTHER_CORES})")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     opts = parser.parse_args()
     if opts.worker:
@@ -309,11 +380,11 @@ def main():
           f"{os.cpu_count()} CPUs; {opts.repeats} runs per timing, each in a fresh process; "
           f"times exclude interpreter start and imports")
     print(f"load average at start: {_load()}")
-    saved = {"date": time.strftime("%Y-%m-%d"), "python": platform.python_version(),
+    saved = {"date": time.strftime("%Y-%m-%d"), "engine_sha256": engine_hash(), "python": platform.python_version(),
              "machine": platform.machine(), "cpus": os.cpu_count(), "repeats": opts.repeats,
              "load_at_start": _load(), "results": {}}
 
-    memory = {}
+    memory, verdicts, other_cores = {}, [], []
     for name in names:
         for engine in WORKLOADS[name][1]:
             memory[name, engine] = run_worker(engine, {"workload": name, "mode": "memory"})
@@ -325,11 +396,13 @@ def main():
                   f"{'peak RSS MB':>11} {'(work) MB':>9} {'B/node':>7} {'nodes/graph':>11}")
         print(header)
         print("-" * len(header))
-        verdicts = []
         for name in names:
             label, engines, _ = WORKLOADS[name]
-            res = {e: [run_worker(e, {"workload": name, "mode": "time", "gc": mode})
-                       for _ in range(opts.repeats)] for e in engines}
+            res = {e: [] for e in engines}
+            for r in range(opts.repeats):  # alternate: original, ours, ours, original, ...
+                for e in (engines if r % 2 == 0 else engines[::-1]):
+                    res[e].append(run_worker(e, {"workload": name, "mode": "time", "gc": mode}))
+                    other_cores.append(res[e][-1]["other_cores"])
             med = {e: statistics.median(r["seconds"] for r in runs) for e, runs in res.items()}
             for e in engines:
                 runs = res[e]
@@ -347,9 +420,9 @@ def main():
                 fail = run_worker("original", {"workload": "chain", "mode": "time", "gc": mode,
                                                "override": {"chains": 1, "depth": 2_000}})
                 print(f"{'':<30} {'original':<9} depth 2,000: {fail.get('error', 'no error')}")
-            verdicts.append(f"  {label}: {compare(name, res)}")
+            verdicts.append(f"  {label} (GC {mode}): {compare(name, res)}")
         print("agreement between the engines:")
-        print("\n".join(verdicts))
+        print("\n".join(v for v in verdicts if f"(GC {mode})" in v))
     print()
     print("B/node: tracemalloc, bytes still allocated after one graph's forward + backward / its nodes "
           "(chain1M measured on a depth-100,000 chain); peak RSS: getrusage ru_maxrss of the worker, "
@@ -358,9 +431,17 @@ def main():
     busy = os.getloadavg()[1] > (os.cpu_count() or 1)
     print(f"load average at end: {_load()}"
           + (" (above the CPU count: other processes slowed these timings)" if busy else ""))
+    print(f"other processes used up to {max(other_cores, default=0):.2f} cores during a timed run "
+          f"(median {statistics.median(other_cores or [0]):.2f}; threshold {opts.max_other_cores})")
     print(f"total benchmark time {time.perf_counter() - t0:.0f} s")
+    why = refusals(verdicts, other_cores, opts.max_other_cores)
+    if why:
+        print("NOT PUBLISHED" + (f" (nothing written to {opts.save})" if opts.save else "") + ":\n  "
+              + "\n  ".join(why), file=sys.stderr)
+        sys.exit(1 if any("disagree" in w for w in why) else 3)
     if opts.save:
         saved["load_at_end"] = _load()
+        saved["other_cores_max"] = round(max(other_cores, default=0), 3)
         Path(opts.save).write_text(json.dumps(saved, indent=1) + "\n", encoding="utf-8")
         print(f"figures written to {opts.save}")
 
