@@ -7,13 +7,15 @@ everything the tests ask about: console errors, failed and outside requests, byt
 formulas, graphs and plots, notebook outputs, and axe-core's accessibility violations. The tests
 only read those records, so a new check costs no page load.
 """
+import functools
+import gzip
 import posixpath
 import re
 import time
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import pytest
 
@@ -27,6 +29,10 @@ SCHEMES = {"light": "default", "dark": "slate"}  # Playwright's color_scheme -> 
 VIEWPORT = {"width": 1280, "height": 900}  # wide enough for both sidebars
 SHOTS = ROOT / "test-output" / "screenshots"
 PREFERRED_CHAPTERS = ("value-object/", "overview/")  # photographed if they have a graph and math
+# What a static host that gzips (GitHub Pages, nginx with gzip on) compresses: text formats. Fonts
+# (woff2) and images are sent as they are.
+GZIPPED = {".html", ".htm", ".css", ".js", ".mjs", ".json", ".svg", ".xml", ".txt", ".map", ".ipynb", ".py",
+           ".md", ".wasm", ".csv"}
 
 
 def open_context(browser, base_url, scheme="light"):
@@ -98,7 +104,35 @@ class Visit:
 
     @property
     def transferred(self):
-        return sum(size for _, _, size in self.responses)
+        """What the reader downloads: every response's body, gzipped as a static host serves it."""
+        return sum(gz for _, _, _, gz in self.responses)
+
+    @property
+    def raw(self):
+        """The same bodies, uncompressed."""
+        return sum(size for _, _, size, _ in self.responses)
+
+
+@functools.lru_cache(maxsize=None)
+def body_sizes(file):
+    """(bytes, bytes as served by a gzip-ing static host) of the file a response's body is."""
+    data = Path(file).read_bytes()
+    if Path(file).suffix.lower() not in GZIPPED:
+        return len(data), len(data)
+    return len(data), min(len(data), len(gzip.compress(data, compresslevel=6, mtime=0)))
+
+
+def response_sizes(site, base_url, url, status):
+    """The body sizes of the response for `url`: its file in the built `site` (the test server sends
+    the file's bytes); (0, 0) for a response without a body (an error, a redirect); None if the
+    server answered 200 for a file that is not in the site."""
+    path = unquote(urlsplit(url).path)
+    base = urlsplit(base_url).path
+    if status != 200 or not path.startswith(base):
+        return 0, 0
+    rel = path[len(base):]
+    file = site / rel / "index.html" if rel.endswith("/") or rel == "" else site / rel
+    return body_sizes(str(file)) if file.is_file() else None
 
 
 # Runs in the page once it has loaded and Material has started (the search index was fetched).
@@ -215,6 +249,7 @@ class PageVisitor:
 
     def __init__(self, context, site, base_url):
         self.context, self.site, self.page = context, site, context.new_page()
+        self.base_url = base_url
         self.origin = urlsplit(base_url).netloc
         self.visit, self._mine, self._start = None, set(), 0.0
         for event in ("request", "response", "requestfailed", "console", "pageerror"):
@@ -228,7 +263,10 @@ class PageVisitor:
 
     def _on_response(self, response):
         if self.visit and response.request in self._mine:
-            self.visit.responses.append((response.url, response.status, int(response.headers.get("content-length", 0))))
+            sizes = response_sizes(self.site, self.base_url, response.url, response.status)
+            if sizes is None:
+                self.visit.failed.append(f"HTTP {response.status} but no such file in the site: {response.url}")
+            self.visit.responses.append((response.url, response.status, *(sizes or (0, 0))))
             if response.status >= 400:
                 self.visit.failed.append(f"HTTP {response.status} {response.url}")
 
@@ -347,3 +385,22 @@ class Sweep:
         slowest = max((v for vs in visits.values() for v in vs), key=lambda v: v.load_seconds)
         FIGURES["browser sweep"] = (f"{len(self.pages)} pages x {len(SCHEMES)} schemes in {time.perf_counter() - start:.1f} s "
                                     f"(slowest load: {slowest.name}, {slowest.load_seconds:.1f} s)")
+
+
+def weigh(browser, site, base_url, path):
+    """A Visit of `path` that records only what a first view downloads: for pages too big to check in
+    the sweep (the print page), which is not in the sitemap."""
+    context = open_context(browser, base_url)
+    try:
+        tab = PageVisitor(context, site, base_url)
+        tab.visit = Visit(path, "light")
+        file = page_file(site, path)
+        tab.visit.html_bytes = file.stat().st_size if file.is_file() else 0
+        start = time.perf_counter()
+        tab.page.goto(path, wait_until="load")
+        tab.page.wait_for_load_state("networkidle")
+        tab.visit.load_seconds = time.perf_counter() - start
+        tab.visit.outside = list(context.outside)
+        return tab.visit
+    finally:
+        context.close()
