@@ -9,7 +9,7 @@ measured by the browser sweep, and the pages outside it (the print page) by a vi
 import gzip
 import statistics
 
-from browsing import body_sizes, chapter_ids, page_file, report, response_sizes, weigh
+from browsing import Visit, body_sizes, chapter_ids, page_file, report, response_sizes, weigh
 from sitebuild import FIGURES
 
 KB = 1024
@@ -56,6 +56,23 @@ def unlisted_pages(site, visits):
     return sorted(f"{p.parent.relative_to(site)}/" for p in site.rglob("index.html") if p not in listed)
 
 
+def budget_problems(visits):
+    """One line per page over its budgets (HTML on disk, first view gzipped), or nothing measured."""
+    problems = []
+    for v in visits:
+        kind = page_type(v.path, v)
+        html_budget = PRINT_HTML if kind == "print" else MAX_PAGE_HTML
+        if v.html_bytes > html_budget:
+            problems.append(f"/{v.path}: HTML {_kb(v.html_bytes)} > {_kb(html_budget)}")
+        if v.transferred > FIRST_VIEW[kind]:
+            problems.append(f"/{v.path} ({kind}): first view downloads {_kb(v.transferred)} > {_kb(FIRST_VIEW[kind])}")
+        if not v.html_bytes or not v.transferred:
+            problems.append(f"/{v.path}: nothing measured")
+        problems += [f"/{v.path}: {f}" for f in v.failed if "no such file" in f]
+        problems += [f"/{v.path}: request to another host {u}" for u in v.outside]
+    return problems
+
+
 def test_page_weight_report_and_budgets(sweep, built_site, browser, site_url):
     site, _ = built_site
     visits = list(sweep("light"))
@@ -79,18 +96,7 @@ def test_page_weight_report_and_budgets(sweep, built_site, browser, site_url):
     FIGURES["page weight (HTML on disk; a first view with an empty cache, gzipped as served, and raw)"] = \
         "\n" + "\n".join(lines)
 
-    problems = []
-    for v in visits:
-        kind = page_type(v.path, v)
-        html_budget = PRINT_HTML if kind == "print" else MAX_PAGE_HTML
-        if v.html_bytes > html_budget:
-            problems.append(f"/{v.path}: HTML {_kb(v.html_bytes)} > {_kb(html_budget)}")
-        if v.transferred > FIRST_VIEW[kind]:
-            problems.append(f"/{v.path} ({kind}): first view downloads {_kb(v.transferred)} > {_kb(FIRST_VIEW[kind])}")
-        if not v.html_bytes or not v.transferred:
-            problems.append(f"/{v.path}: nothing measured")
-        problems += [f"/{v.path}: {f}" for f in v.failed if "no such file" in f]
-        problems += [f"/{v.path}: request to another host {u}" for u in v.outside]
+    problems = budget_problems(visits)
     if median > MEDIAN_CHAPTER_HTML:
         problems.append(f"median chapter HTML {_kb(median)} > {_kb(MEDIAN_CHAPTER_HTML)}")
     if index > MAX_SEARCH_INDEX:
@@ -111,3 +117,18 @@ def test_bodies_are_counted_gzipped_as_a_static_host_serves_them(tmp_path):
     assert body_sizes(str(tmp_path / "font.woff2")) == (len(html), len(html))
     assert response_sizes(tmp_path, "http://h/", "http://h/page/", 404) == (0, 0)
     assert response_sizes(tmp_path, "http://h/", "http://h/nothing.js", 200) is None
+
+
+def test_the_budgets_catch_a_heavy_page():
+    def visit(path, html, *bodies):
+        return Visit(path, "light", html_bytes=html, responses=[(f"u{i}", 200, 4 * b, b) for i, b in enumerate(bodies)])
+
+    light = [visit("print_page/", 2 * MB, 800 * KB), visit("overview/", 100 * KB, 300 * KB)]
+    assert budget_problems(light) == []
+    heavy = [visit("print_page/", 2 * MB, 800 * KB, 500 * KB),  # e.g. a large script on the print page
+             visit("overview/", 100 * KB, 300 * KB, 250 * KB),
+             visit("print_page/", 3.6 * MB, 800 * KB),
+             visit("reference/", 50 * KB)]
+    found = budget_problems(heavy)
+    assert [line.split(":")[0] for line in found] == [
+        "/print_page/ (print)", "/overview/ (chapter)", "/print_page/", "/reference/"], found
