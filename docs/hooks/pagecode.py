@@ -105,7 +105,7 @@ def plot_alt(code, where):
 
 def check_fences(text, page="<page>"):
     """Check every fence of the Markdown `text` (see the module docstring); return its code blocks."""
-    fence = None  # (indent, backticks) of the open fence
+    fence = None  # the number of backticks of the open fence
     for lineno, line in enumerate(text.splitlines(), start=1):
         stripped = line.lstrip()
         if fence is None and stripped.startswith("~~~"):
