@@ -5,8 +5,12 @@ each shown output is what its block prints. Then
 
 - a ```graph block, whose code ends in a `Value`, becomes that value's expression graph, drawn by
   `micrograd.draw_dot` with the real graphviz `dot`, inlined as SVG with a table of its nodes;
+- a ```backprop block, whose code also ends in a `Value`, becomes a step-through of that value's
+  backward pass, observed from the engine (hooks/stepper.py);
 - a ```plot block, whose first line is `# alt: <text alternative>`, becomes the matplotlib figure
-  it draws, inlined as SVG.
+  it draws, inlined as SVG, in the colours of the reader's light or dark scheme.
+
+Graphs are sized to fit the text column (hooks/graphsvg.py).
 
 Any failure stops the build with a message that names the page and the line.
 """
@@ -23,12 +27,14 @@ from mkdocs.exceptions import PluginError
 from pymdownx.superfences import SuperFencesException
 
 sys.path.insert(0, os.path.dirname(__file__))
-import pagecode  # noqa: E402  (a sibling module; MkDocs loads hooks by path)
+import graphsvg  # noqa: E402  (sibling modules; MkDocs loads hooks by path)
+import pagecode  # noqa: E402
+import stepper  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.graphs")
-FENCES = ("graph", "plot")
+FENCES = ("graph", "backprop", "plot")
 _html = {}  # placeholder key -> rendered HTML, filled per page, read by the fence formatter
-_stats = {"graphs": 0, "plots": 0, "pages": 0, "seconds": 0.0}
+_stats = {"graphs": 0, "backprops": 0, "plots": 0, "pages": 0, "seconds": 0.0}
 
 
 def on_config(config):
@@ -44,7 +50,7 @@ def on_config(config):
 
 
 def on_pre_build(config):
-    _stats.update(graphs=0, plots=0, pages=0, seconds=0.0)
+    _stats.update(graphs=0, backprops=0, plots=0, pages=0, seconds=0.0)
 
 
 def on_page_markdown(markdown, page, config, files):
@@ -60,6 +66,8 @@ def on_page_markdown(markdown, page, config, files):
         _stats[run.block.syntax + "s"] += 1
         if run.block.syntax == "graph":
             return key, _graph_html(run.value, key, at)
+        if run.block.syntax == "backprop":
+            return key, stepper.stepper_html(run.value, key, at)
         return key, _plot_html(run.block.code, key, at)
 
     try:
@@ -86,8 +94,9 @@ def on_page_markdown(markdown, page, config, files):
 
 
 def on_post_build(config):
-    log.info("Ran the code of %d pages and rendered %d graphs and %d plots in %.2f s",
-             _stats["pages"], _stats["graphs"], _stats["plots"], _stats["seconds"])
+    log.info("Ran the code of %d pages and rendered %d graphs, %d backward-pass steppers and %d plots "
+             "in %.2f s", _stats["pages"], _stats["graphs"], _stats["backprops"], _stats["plots"],
+             _stats["seconds"])
 
 
 def _format(source, language, css_class, options, md, **kwargs):
@@ -112,19 +121,15 @@ def _replace_bodies(markdown, keys):
 
 
 def _graph_html(root, key, at):
-    from micrograd import draw_dot, trace  # pagecode checked that `root` is a Value
+    from micrograd import trace  # pagecode checked that `root` is a Value
 
     nodes, _ = trace(root)
     names = {v: v.label or f"#{i}" for i, v in enumerate(nodes)}
     ops = sum(1 for v in nodes if v._op)
     what = f"{root.label} = {root.data:.4f}" if root.label else f"a value of {root.data:.4f}"
     label = (f"Expression graph of {what}: {len(nodes)} values and {ops} operations, "
-             f"inputs on the left. The same graph follows as a table.")
-    dot = draw_dot(root)
-    dot.node_attr.update(fontname="Helvetica", fontsize="11")  # smaller than graphviz's 14pt Times
-    dot.edge_attr.update(arrowsize="0.7")
-    dot.graph_attr.update(nodesep="0.15", ranksep="0.3")
-    svg = _clean_svg(dot.pipe(format="svg", encoding="utf-8"), key, label)
+             f"inputs first. The same graph follows as a table.")
+    svg, zoom = graphsvg.graph_svg(root, key, label)
     rows = "".join(
         f"<tr><td>{html.escape(names[v])}</td><td>{v.data:.4f}</td><td>{v.grad:.4f}</td>"
         f"<td>{html.escape(v._op) or 'input'}</td>"
@@ -134,6 +139,7 @@ def _graph_html(root, key, at):
     return (
         f'<figure class="mg-graph" id="{key}">'
         f'<div class="mg-scroll" tabindex="0">{svg}</div>'  # focusable: keyboards can scroll it
+        + (graphsvg.zoom_button(key) if zoom else "") +
         f"<details class=\"mg-graph-table\"><summary>The graph as a table</summary>"
         f"<table><thead><tr><th>value</th><th>data</th><th>grad</th><th>made by</th>"
         f"<th>from</th></tr></thead><tbody>{rows}</tbody></table></details></figure>"
@@ -146,20 +152,16 @@ def _plot_html(code, key, at):
     alt = pagecode.plot_alt(code, at)
     out = io.StringIO()
     with plt.rc_context({"svg.hashsalt": key, "svg.fonttype": "path"}):
-        plt.gcf().savefig(out, format="svg", bbox_inches="tight", metadata={"Date": None})
+        plt.gcf().savefig(out, format="svg", bbox_inches="tight", metadata={"Date": None}, transparent=True)
     plt.close("all")
-    return f'<figure class="mg-plot" id="{key}">{_clean_svg(out.getvalue(), key, alt)}</figure>'
+    return f'<figure class="mg-plot" id="{key}">{graphsvg.clean_svg(_themed(out.getvalue()), key, alt)}</figure>'
 
 
-def _clean_svg(svg, prefix, label):
-    """An SVG fit to inline: no XML prolog, ids unique on the page, a text alternative."""
-    svg = svg[svg.index("<svg"):]
-    svg = re.sub(r"<!--.*?-->", "", svg, flags=re.S)
-    svg = re.sub(r"<title>.*?</title>", "", svg, flags=re.S)
-    svg = re.sub(r'\bid="([^"]+)"', rf'id="{prefix}-\1"', svg)
-    svg = re.sub(r'(href="#|url\(#)([^")]+)', rf"\g<1>{prefix}-\2", svg)
-    svg = svg.replace("<svg", f'<svg role="img" aria-label="{html.escape(label)}"', 1)
-    return svg.strip()
+def _themed(svg):
+    """A transparent matplotlib SVG in the page's colours: its black (text, axes, "k" markers) becomes
+    the theme's text colour and its white (legend boxes) the theme's background (assets/site.css)."""
+    svg = re.sub(r"#000000\b", "currentColor", svg)
+    return re.sub(r"#ffffff\b", "var(--md-default-bg-color)", svg)
 
 
 def _slug(path):

@@ -12,7 +12,7 @@ blocks share one namespace per page, like the cells of a notebook (see docs/cont
 Before anything runs, `check_fences` reads the page as written: every fence's language must be one of
 FENCES, written bare (a ```py, ```python3 or ```python title="x" block would silently not run), and an
 expected output must follow a block that runs. The picture guards (a ```plot starts with `# alt:`, a
-```graph ends in a `Value`) are applied here too, so the page tests apply every guard the build does.
+```graph or ```backprop ends in a `Value`) are applied here too, so the page tests apply every guard the build does.
 Run it on the page's source text: line numbers in errors are then the lines of the file.
 """
 import ast
@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from pytest_codeblocks.main import CodeBlock, extract_from_buffer
 
-RUNNABLE = ("python", "graph", "plot")  # ```graph and ```plot blocks are Python too
+RUNNABLE = ("python", "graph", "backprop", "plot")  # ```graph, ```backprop and ```plot blocks are Python too
 # Every fence language the pages may use: the runnable ones, ```source (hooks/includes.py), ```text
 # for outputs, ```console for shell sessions, ```markdown for examples in docs/contributing.md.
 FENCES = RUNNABLE + ("source", "text", "console", "markdown")
@@ -68,12 +68,12 @@ def run_page(text, page="<page>", namespace=None, draw=None):
             sys.modules["matplotlib.pyplot"].close("all")  # each plot block draws a fresh figure
         try:
             with contextlib.redirect_stdout(out):
-                run.value = _exec(block.code, ns, want_value=block.syntax == "graph")
-            if block.syntax == "graph":
+                run.value = _exec(block.code, ns, want_value=block.syntax in ("graph", "backprop"))
+            if block.syntax in ("graph", "backprop"):
                 from micrograd.engine import Value  # imported late: the build reloads the engine
 
                 if not isinstance(run.value, Value):
-                    raise ValueError(f"a ```graph block must end in a Value, not {type(run.value).__name__}")
+                    raise ValueError(f"a ```{block.syntax} block must end in a Value, not {type(run.value).__name__}")
             if draw and block.syntax != "python":
                 run.picture = draw(run)
         except Exception as e:
@@ -146,7 +146,7 @@ def _exec(code, ns, want_value):
         exec(compile(tree, "<page code>", "exec"), ns)
         return None
     if not isinstance(last, ast.Expr):
-        raise ValueError("a graph block must end in an expression: the Value to draw")
+        raise ValueError("a graph or backprop block must end in an expression: the Value to draw")
     exec(compile(ast.Module(tree.body[:-1], type_ignores=[]), "<page code>", "exec"), ns)
     return eval(compile(ast.Expression(last.value), "<page code>", "eval"), ns)
 

@@ -1,0 +1,262 @@
+"""A ```backprop block: the backward pass of a page's `Value`, step by step, observed from the engine.
+
+`observe(root)` runs the engine's real `Value.backward()` on `root` under `sys.settrace` and records,
+line by line, what that loop does: the base case `self.grad = 1.0`, then every node in the order the
+loop visits it, and every `v._a.grad += v._da * v.grad` it executes (which input, the local
+derivative, the upstream gradient, the gradient before and after). Nothing of the engine is
+re-implemented here: if `backward()` is rewritten so that these lines are no longer recognisable,
+the build stops and says so. Before the run every gradient of the graph is set to 0 (step 0 of the
+stepper); afterwards the page's own gradients are put back, so the block changes nothing that later
+blocks see.
+
+`stepper_html` turns the observation into a figure: the final graph (drawn by hooks/graphsvg.py),
+controls and a live caption (assets/graphs.js replays the steps on the graph), and a table of every
+step, which is the text alternative and what a reader without JavaScript gets.
+"""
+import html
+import inspect
+import json
+import re
+import sys
+import textwrap
+from dataclasses import dataclass, field
+
+import graphsvg
+
+_BASE = re.compile(r"^self\.grad\s*=\s*1(\.0)?$")
+_PUSH = re.compile(r"^v\.(_[ab])\.grad\s*\+=\s*v\.(_d[ab])\s*\*\s*v\.grad$")
+
+
+@dataclass
+class Push:
+    """One `input.grad += local * upstream` that backward() executed."""
+    to: int  # index of the input in the topological order
+    slot: str  # "_a" or "_b"
+    local: float  # d(node)/d(input), the node's stored _da or _db
+    upstream: float  # the node's own gradient
+    before: float  # the input's gradient before the +=
+    after: float  # and after it
+    nth: int = 0  # this is the input's nth contribution (1-based) ...
+    of: int = 0  # ... of this many in the whole pass
+
+
+@dataclass
+class Step:
+    kind: str  # "forward", "base" or "node"
+    node: int = -1  # index of the node in the topological order
+    pushes: list = field(default_factory=list)
+    grads: list = field(default_factory=list)  # every node's gradient after this step
+
+
+@dataclass
+class Observation:
+    nodes: list  # the Values, in topological order (inputs first), as micrograd.draw_dot numbers them
+    names: list  # their labels, or #i for unlabelled values
+    steps: list
+    final: list  # the gradients backward() left: the last step's
+
+
+def observe(root):
+    """Run the engine's backward() on `root`'s graph, gradients zeroed first, and record each step."""
+    from micrograd.engine import Value, topological_sort
+
+    if not isinstance(root, Value):
+        raise ValueError(f"a ```backprop block must end in a micrograd Value, not {type(root).__name__}")
+    nodes = topological_sort(root)
+    index = {v: i for i, v in enumerate(nodes)}
+    code = Value.backward.__code__
+    lines = _source_lines(Value.backward)
+    saved = [v.grad for v in nodes]
+    events = []  # (line text about to run, the loop's v, gradients now)
+
+    def in_backward(frame, event, arg):
+        if event in ("line", "return"):
+            events.append((lines.get(frame.f_lineno, "") if event == "line" else "<return>",
+                           frame.f_locals.get("v"), [v.grad for v in nodes]))
+        return in_backward
+
+    def tracer(frame, event, arg):
+        return in_backward if frame.f_code is code else None
+
+    try:
+        for v in nodes:
+            v.grad = 0.0
+        previous = sys.gettrace()
+        sys.settrace(tracer)
+        try:
+            root.backward()
+        finally:
+            sys.settrace(previous)
+        final = [v.grad for v in nodes]
+    finally:
+        for v, g in zip(nodes, saved):
+            v.grad = g
+    steps = _steps(events, nodes, index, root)
+    if steps[-1].grads != final:
+        raise RuntimeError("backprop stepper: the observed steps do not end in the gradients backward() left")
+    return Observation(nodes, [v.label or f"#{i}" for i, v in enumerate(nodes)], steps, final)
+
+
+def _source_lines(function):
+    source, first = inspect.getsourcelines(function)
+    return {first + i: line.split("#")[0].strip() for i, line in enumerate(source)}  # no comments
+
+
+def _steps(events, nodes, index, root):
+    """Steps from the traced events: each event's line ran between its snapshot and the next one."""
+    steps = [Step("forward", grads=[0.0] * len(nodes))]
+    for (line, v, before), (_, _, after) in zip(events, events[1:]):
+        if _BASE.match(line):
+            steps.append(Step("base", index[root], grads=after))
+            continue
+        if len(steps) < 2:
+            continue  # the loop that zeroes the intermediate gradients, before the base case
+        if v in index and not line.startswith("for ") and (
+                steps[-1].kind == "base" or nodes[steps[-1].node] is not v):
+            steps.append(Step("node", index[v]))  # the loop has moved on to its next node
+        if push := _PUSH.match(line):
+            slot, local = push.groups()
+            child = index[getattr(v, slot)]
+            steps[-1].pushes.append(Push(child, slot, getattr(v, local), before[index[v]],
+                                         before[child], after[child]))
+        steps[-1].grads = after
+    _check(steps, nodes)
+    count = {}
+    for push in (p for s in steps for p in s.pushes):
+        count[push.to] = push.nth = count.get(push.to, 0) + 1
+    for push in (p for s in steps for p in s.pushes):
+        push.of = count[push.to]
+    return steps
+
+
+def _check(steps, nodes):
+    """The observation must show the loop the stepper explains, or the build says what changed."""
+    why = ("micrograd's backward() no longer reads `self.grad = 1.0` then, for each node in reversed "
+           "topological order, `v._a.grad += v._da * v.grad` (and _b): update hooks/stepper.py")
+    if [s.kind for s in steps[:2]] != ["forward", "base"]:
+        raise RuntimeError(f"backprop stepper: no base case seen; {why}")
+    order = [s.node for s in steps[2:]]
+    if order != list(range(len(nodes)))[::-1]:
+        raise RuntimeError(f"backprop stepper: nodes visited in the order {order}; {why}")
+    for s in steps[2:]:
+        v = nodes[s.node]
+        want = [slot for slot in ("_a", "_b") if getattr(v, slot) is not None]
+        if [p.slot for p in s.pushes] != want:
+            raise RuntimeError(f"backprop stepper: node {s.node} pushed along {[p.slot for p in s.pushes]}, "
+                               f"not {want}; {why}")
+
+
+def stepper_html(root, key, at):
+    """The figure of a ```backprop block: graph, controls, live caption and the table of steps."""
+    try:
+        ob = observe(root)
+    except (ValueError, RuntimeError) as e:
+        raise ValueError(f"{at}: {e}") from e
+    names, nodes = ob.names, ob.nodes
+    saved = [v.grad for v in nodes]
+    what = f"{names[-1]} = {root.data:.4f}"
+    label = (f"Expression graph of {what} after backward(), {len(nodes)} values, inputs first. "
+             f"The steps of the backward pass follow as a table.")
+    try:
+        for v, g in zip(nodes, ob.final):
+            v.grad = g  # the graph without JavaScript: the end of the pass
+        svg, zoom = graphsvg.graph_svg(root, key, label, annotate=_annotate)
+    finally:
+        for v, g in zip(nodes, saved):
+            v.grad = g
+    said = [_say(ob, s, i) for i, s in enumerate(ob.steps)]
+    data = {
+        "names": names,
+        "steps": [{"node": s.node, "to": [p.to for p in s.pushes], "grads": [f"{g:.4f}" for g in s.grads],
+                   "say": said[i]} for i, s in enumerate(ob.steps)],
+    }
+    rows = "".join(_row(ob, s, i, said[i]) for i, s in enumerate(ob.steps))
+    last = len(ob.steps) - 1
+    payload = json.dumps(data, separators=(",", ":")).replace("</", "<\\/")
+    return (
+        f'<figure class="mg-graph mg-stepper" id="{key}" data-mg-steps="{len(ob.steps)}">'
+        f'<div class="mg-step-head"><div class="mg-step-controls" role="group" '
+        f'aria-label="Step through the backward pass" hidden>'
+        f'<button type="button" class="md-button" data-mg-do="reset">Reset</button>'
+        f'<button type="button" class="md-button" data-mg-do="prev">Previous</button>'
+        f'<button type="button" class="md-button md-button--primary" data-mg-do="next">Next</button>'
+        f'<button type="button" class="md-button" data-mg-do="play" aria-pressed="false">Play</button>'
+        f"</div>"
+        f'<p class="mg-step-say" aria-live="polite" aria-atomic="true">'
+        f"Step {last} of {last}: {html.escape(said[last])}</p></div>"
+        f'<div class="mg-scroll" tabindex="0">{svg}</div>'
+        + (graphsvg.zoom_button(key) if zoom else "") +
+        f'<details class="mg-graph-table mg-step-table" open><summary>Every step of the backward pass, '
+        f"as a table</summary><table><thead><tr><th>step</th><th>node</th><th>what happens</th>"
+        f"<th>chain rule: local × upstream = contribution</th><th>running sum: grad before + "
+        f"contribution = after</th></tr></thead><tbody>{rows}</tbody></table></details>"
+        f'<script type="application/json" class="mg-step-data">{payload}</script>'
+        f"</figure>"
+    )
+
+
+def _annotate(svg):
+    """Mark graphviz's node and edge groups with what they show, for assets/graphs.js and CSS."""
+    def mark(m):
+        kind, title = m.group(2), html.unescape(m.group(4))
+        if kind == "node":
+            i, op = re.fullmatch(r"n(\d+)(op)?", title).groups()
+            attr = f'data-mg-{"op" if op else "node"}="{i}"'
+        else:
+            tail, from_op, head, to_op = re.fullmatch(r"n(\d+)(op)?->n(\d+)(op)?", title).groups()
+            # value -> the op node of the value it feeds, or op node -> the value it makes
+            attr = f'data-mg-edge="{tail}-{head}"' if to_op else f'data-mg-opedge="{head}"'
+        return f"{m.group(1)} {attr}{m.group(3)}"
+    svg = re.sub(r'(<g id="(?:node|edge)\d+" class="(node|edge)")(>\s*<title>([^<]*)</title>)', mark, svg)
+    return re.sub(r"(<text[^>]*)(>grad )", r'\1 class="mg-grad"\2', svg)
+
+
+def _f(x):
+    return f"{x:.4f}"
+
+
+def _made(ob, v):
+    """How a node was made, e.g. `e = a * b` or `o = tanh(n)`."""
+    name = {u: n for u, n in zip(ob.nodes, ob.names)}
+    a, b = name.get(v._a), name.get(v._b)
+    if b is not None:
+        return f"{name[v]} = {a} {v._op} {b}"
+    if v._op.startswith("**"):
+        return f"{name[v]} = {a}{v._op}"
+    if v._op.endswith("**"):
+        return f"{name[v]} = {v._op}{a}"
+    return f"{name[v]} = {v._op}({a})"
+
+
+def _say(ob, step, i):
+    """One sentence per step: the caption read out as the reader steps, and the table's third column."""
+    if step.kind == "forward":
+        return "the forward pass is done: every value is computed and every gradient is 0."
+    v, name = ob.nodes[step.node], ob.names[step.node]
+    if step.kind == "base":
+        return f"the base case: {name}.grad = 1, because d{name}/d{name} = 1."
+    if not step.pushes:
+        return f"{name} is an input, with nothing to pass back: {name}.grad = {_f(step.grads[step.node])} is final."
+    parts = [f"{ob.names[p.to]}.grad = {_f(p.before)} + {_f(p.local)} × {_f(p.upstream)} = {_f(p.after)}"
+             for p in step.pushes]
+    return f"{_made(ob, v)} passes its gradient {_f(step.pushes[0].upstream)} back: " + "; ".join(parts) + "."
+
+
+def _row(ob, step, i, said):
+    chain, sums = [], []
+    for p in step.pushes:
+        to, node = ob.names[p.to], ob.names[step.node]
+        chain.append(f"d{node}/d{to} = {_f(p.local)} × {node}.grad {_f(p.upstream)} = "
+                     f"{_f(p.local * p.upstream)}")
+        text = f"{to}.grad: {_f(p.before)} + {_f(p.local * p.upstream)} = {_f(p.after)}"
+        if p.of > 1:
+            text += f" (contribution {p.nth} of {p.of} to {to}"
+            if p.nth > 1:
+                text += (f": += adds it to the {_f(p.before)} already there; with = it would overwrite "
+                         f"that and leave {_f(p.local * p.upstream)}")
+            text += ")"
+        sums.append(text)
+    node = ob.names[step.node] if step.node >= 0 else "all"
+    cell = lambda items: "<br>".join(html.escape(t) for t in items) or "—"  # noqa: E731
+    return (f'<tr data-mg-step="{i}"><td>{i}</td><td>{html.escape(node)}</td><td>{html.escape(said)}</td>'
+            f"<td>{cell(chain)}</td><td>{cell(sums)}</td></tr>")
