@@ -1,0 +1,155 @@
+"""The backward-pass stepper (docs/hooks/stepper.py) tells what the engine's backward() really does.
+
+Every ```backprop block of the site is run in its page, as the build runs it, and its observed steps
+are checked against the engine: each contribution is the node's stored local derivative × its
+gradient, each running sum adds exactly that, and the last step holds the gradients a plain
+`backward()` gives. The stepper must leave the page's own gradients as they were.
+"""
+import json
+import re
+
+import pytest
+
+import graphsvg
+import pagecode
+import stepper
+from conftest import ROOT
+from micrograd import Value
+from micrograd.engine import topological_sort
+
+PAGES = sorted(p for p in (ROOT / "docs").glob("*.md") if "```backprop" in p.read_text(encoding="utf-8"))
+EXPECTED_PAGES = {"manual-backprop-expression.md", "manual-backprop-neuron.md", "backward-whole-graph.md",
+                  "multiple-use-bug.md", "breaking-up-tanh.md"}
+
+
+def problems(ob):
+    """Every way the observed steps disagree with the engine's graph; empty if none."""
+    found = []
+    if any(g != 0.0 for g in ob.steps[0].grads):
+        found.append("step 0 does not have every gradient at 0")
+    for i, step in enumerate(ob.steps[2:], start=2):
+        v = ob.nodes[step.node]
+        for p in step.pushes:
+            child, local = getattr(v, p.slot), getattr(v, "_d" + p.slot[1])
+            if ob.nodes[p.to] is not child or p.local != local:
+                found.append(f"step {i}: push to {p.to} is not {ob.names[step.node]}'s stored {p.slot}/_d{p.slot[1]}")
+            if p.upstream != ob.steps[i - 1].grads[step.node]:
+                found.append(f"step {i}: upstream {p.upstream} is not {ob.names[step.node]}.grad")
+            if p.after != p.before + local * p.upstream:
+                found.append(f"step {i}: {p.before} + {local} × {p.upstream} != {p.after}")
+    return found
+
+
+def run_backprops(path):
+    """(observation, root, page grads before, page grads after) for each ```backprop block of a page."""
+    seen = []
+
+    def draw(run):
+        if run.block.syntax == "backprop":
+            nodes = topological_sort(run.value)
+            before = [v.grad for v in nodes]
+            ob = stepper.observe(run.value)
+            seen.append((ob, run.value, before, [v.grad for v in nodes]))
+        return ""
+
+    pagecode.run_page(path.read_text(encoding="utf-8"), page=path.name, draw=draw)
+    return seen
+
+
+def test_the_chapters_that_teach_backprop_have_a_stepper():
+    assert EXPECTED_PAGES <= {p.name for p in PAGES}
+
+
+@pytest.mark.parametrize("path", PAGES, ids=lambda p: p.stem)
+def test_steps_match_the_engine(path):
+    runs = run_backprops(path)
+    assert runs
+    for ob, root, before, after in runs:
+        assert problems(ob) == []
+        assert after == before, "the stepper changed the page's gradients"
+        for v in ob.nodes:  # the engine's own answer, from scratch
+            v.grad = 0.0
+        root.backward()
+        assert ob.steps[-1].grads == [v.grad for v in ob.nodes] == ob.final
+        for v, g in zip(ob.nodes, before):
+            v.grad = g
+        assert [s.node for s in ob.steps[2:]] == list(range(len(ob.nodes)))[::-1]
+
+
+def test_the_checker_catches_a_wrong_contribution():
+    a = Value(3.0, label="a")
+    b = a * a
+    ob = stepper.observe(b)
+    assert problems(ob) == []
+    ob.steps[2].pushes[1].after += 1.0  # as if the second contribution had been assigned, not added
+    assert problems(ob)
+
+
+def test_a_used_twice_value_shows_the_running_sum():
+    a = Value(3.0, label="a")
+    b = a + a
+    ob = stepper.observe(b)
+    (first, second), = [s.pushes for s in ob.steps if s.pushes]
+    assert (first.before, first.after, second.before, second.after) == (0.0, 1.0, 1.0, 2.0)
+    assert (first.nth, first.of, second.nth, second.of) == (1, 2, 2, 2)
+    html = stepper.stepper_html(b, "t-backprop0", "test")
+    assert "contribution 2 of 2 to a: += adds it to the 1.0000 already there" in html
+    assert "with = it would overwrite that and leave 1.0000" in html
+
+
+def test_a_rewritten_backward_stops_the_build(monkeypatch):
+    def backward(self):  # the same gradients, but not the loop the stepper explains
+        from micrograd.engine import topological_sort
+        self.grad = 1.0
+        for v in reversed(topological_sort(self)):
+            for child, local in ((v._a, v._da), (v._b, v._db)):
+                if child is not None:
+                    child.grad += local * v.grad
+
+    monkeypatch.setattr(Value, "backward", backward)
+    with pytest.raises(RuntimeError, match="no longer reads"):
+        stepper.observe(Value(2.0) * Value(3.0))
+
+
+def test_html_has_a_step_table_and_the_data_to_replay_it():
+    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    c = a * b
+    c.label = "c"
+    html = stepper.stepper_html(c, "t-backprop0", "test")
+    assert html == stepper.stepper_html(c, "t-backprop0", "test"), "not deterministic"
+    data = json.loads(re.search(r'class="mg-step-data">(.*?)</script>', html).group(1))
+    steps = data["steps"]
+    assert len(steps) == len(re.findall(r"<tr data-mg-step=", html)) == 5  # forward, base, c, b, a
+    assert steps[0]["grads"] == ["0.0000"] * 3 and steps[-1]["grads"] == ["-3.0000", "2.0000", "1.0000"]
+    assert steps[2] == {"node": 2, "to": [0, 1], "grads": ["-3.0000", "2.0000", "1.0000"],
+                        "say": steps[2]["say"]}
+    assert len(re.findall(r'data-mg-node="\d"', html)) == 3 and 'data-mg-op="2"' in html
+    assert 'data-mg-edge="0-2"' in html and 'data-mg-opedge="2"' in html
+    assert html.count('class="mg-grad"') == 3
+    assert "<details" in html and " open>" in html, "without JavaScript the table is shown"
+    assert 'aria-live="polite"' in html
+
+
+def test_a_backprop_block_must_end_in_a_value():
+    with pytest.raises(pagecode.PageCodeError, match="must end in a micrograd Value"):
+        pagecode.run_page("```backprop\n1 + 1\n```\n", draw=lambda run: stepper.stepper_html(run.value, "k", "p"))
+
+
+def test_graph_layout_fits_the_column():
+    """Left to right when that fits at readable size, else top to bottom, else a full-size view."""
+    def chain(n):
+        v = Value(1.0, label="x")
+        for i in range(n):
+            v = v + 1.0
+            v.label = f"v{i}"
+        return v
+
+    small, zoom_small = graphsvg.graph_svg(chain(1), "k", "l")
+    long_, zoom_long = graphsvg.graph_svg(chain(8), "k", "l")
+    assert not zoom_small and not zoom_long
+    width = lambda svg: float(re.search(r'style="width:(\d+)px', svg).group(1))  # noqa: E731
+    assert width(small) * graphsvg.MIN_SCALE <= graphsvg.COLUMN_PX
+    assert width(long_) * graphsvg.MIN_SCALE <= graphsvg.COLUMN_PX, "a long chain goes top to bottom"
+    wide = sum((Value(float(i), label=f"leaf{i}") for i in range(14)), Value(0.0))
+    svg, zoom = graphsvg.graph_svg(wide, "k", "l")
+    assert zoom and "min-width" not in svg.split(">")[0]
