@@ -82,7 +82,7 @@
       dialog.setAttribute("aria-label", "The graph at full size (Escape closes)");
       const close = document.createElement("button");
       close.type = "button";
-      close.className = "md-button";
+      close.className = "mg-btn";
       close.textContent = "Close";
       close.addEventListener("click", () => dialog.close());
       const copy = fig.querySelector("svg").cloneNode(true);

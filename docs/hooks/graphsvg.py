@@ -57,5 +57,5 @@ def clean_svg(svg, prefix, label):
 
 def zoom_button(key):
     """The button that opens a too-wide graph at full size (hidden until assets/graphs.js runs)."""
-    return (f'<button type="button" class="md-button mg-zoom" data-mg-zoom="{key}" hidden>'
+    return (f'<button type="button" class="mg-btn mg-zoom" data-mg-zoom="{key}" hidden>'
             f"Open the graph at full size</button>")

@@ -177,10 +177,10 @@ def stepper_html(root, key, at):
         f'<figure class="mg-graph mg-stepper" id="{key}" data-mg-steps="{len(ob.steps)}">'
         f'<div class="mg-step-head"><div class="mg-step-controls" role="group" '
         f'aria-label="Step through the backward pass" hidden>'
-        f'<button type="button" class="md-button" data-mg-do="reset">Reset</button>'
-        f'<button type="button" class="md-button" data-mg-do="prev">Previous</button>'
-        f'<button type="button" class="md-button md-button--primary" data-mg-do="next">Next</button>'
-        f'<button type="button" class="md-button" data-mg-do="play" aria-pressed="false">Play</button>'
+        f'<button type="button" class="mg-btn" data-mg-do="reset">Reset</button>'
+        f'<button type="button" class="mg-btn" data-mg-do="prev">Previous</button>'
+        f'<button type="button" class="mg-btn mg-btn--main" data-mg-do="next">Next</button>'
+        f'<button type="button" class="mg-btn" data-mg-do="play" aria-pressed="false">Play</button>'
         f"</div>"
         f'<p class="mg-step-say" aria-live="polite" aria-atomic="true">'
         f"Step {last} of {last}: {html.escape(said[last])}</p></div>"

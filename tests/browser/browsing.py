@@ -187,9 +187,21 @@ FACTS_JS = r"""async () => {
         if (fill) texts.push({ ratio: ratio(fill, back), what: "plot text", fill, back });
       }
     }
+    // Fit: does the graph's own box scroll, how large is its smallest text, is there a full-size view?
+    const scroller = fig.querySelector(".mg-scroll");
+    const view = svg.viewBox && svg.viewBox.baseVal;
+    const scale = view && view.width ? box.width / view.width : 1;
+    const sizes = [...svg.querySelectorAll("text[font-size]")].map((t) => parseFloat(t.getAttribute("font-size")) * scale);
+    const zoom = fig.querySelector("button[data-mg-zoom]");
+    // Plots: opaque light fills on their patches (figure, axes, legend) are white boxes in dark mode.
+    const lightBoxes = kind === "plot" ? [...svg.querySelectorAll('[id*="-patch_"] path')]
+      .map(opaqueFill).filter((c) => c && lum(c) > 0.6).length : 0;
     return { kind, id: fig.id, svg: true, width: box.width, height: box.height,
              label: (svg.getAttribute("aria-label") || "").trim(), role: svg.getAttribute("role"),
-             text: worst(texts), texts: texts.length, line: worst(lines) };
+             text: worst(texts), texts: texts.length, line: worst(lines),
+             scrolls: !!scroller && scroller.scrollWidth > scroller.clientWidth + 1,
+             smallestText: sizes.length ? Math.min(...sizes) : null,
+             zoom: !!zoom && !zoom.hidden, backdropLum: lum(page), lightBoxes };
   });
 
   const formulas = [...document.querySelectorAll(".arithmatex")];
@@ -230,6 +242,9 @@ FACTS_JS = r"""async () => {
     graphs: figures.filter((f) => f.kind === "graph").length,
     plots: figures.filter((f) => f.kind === "plot").length,
     figures, math, notebook,
+    // How far the page itself scrolls sideways, and the text column's width
+    sideways: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    column: (document.querySelector(".md-content__inner") || document.body).clientWidth,
   };
 }"""
 

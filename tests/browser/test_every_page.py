@@ -6,10 +6,11 @@ scheme; a failure lists every page that breaks the rule, not just the first one.
 from pathlib import Path
 
 from browsing import SCHEMES, report
-from sitebuild import ROOT
+from sitebuild import FIGURES, ROOT
 
 MIN_TEXT_CONTRAST = 4.5  # WCAG AA for normal text
 MIN_LINE_CONTRAST = 3.0  # WCAG 1.4.11 for the lines of a graphic
+MIN_GRAPH_TEXT_PX = 10  # issue 14: graph text at 1280 px renders at >= 10 CSS px
 
 
 def test_the_sweep_covers_every_page(sweep):
@@ -98,3 +99,44 @@ def test_notebook_outputs_are_shown(visits):
             problems.append(f"{v.name}: output {text['what']!r} in {text['fill']} on {text['back']}: "
                             f"contrast {text['ratio']:.2f} < {MIN_TEXT_CONTRAST}")
     report(problems, "notebook pages with missing or unreadable outputs")
+
+
+def test_no_page_scrolls_sideways(visits):
+    report([f"{v.name}: the page scrolls {v.facts['sideways']} px sideways" for v in visits if v.facts["sideways"] > 0],
+           "pages wider than the window at 1280 px")
+
+
+def test_graphs_fit_the_column_with_readable_text(visits):
+    """At 1280 px no graph scrolls and its text is >= 10 px, or it is shrunk to fit and has a
+    full-size view (docs/hooks/graphsvg.py)."""
+    problems, widest, smallest = [], 0.0, None
+    for v in visits:
+        for f in v.facts["figures"]:
+            if f["kind"] != "graph" or not f.get("svg"):
+                continue
+            where = f"{v.name} graph #{f['id']}"
+            widest = max(widest, f["width"] / v.facts["column"])
+            if f["zoom"]:
+                continue  # too wide to read in the column: its full-size view is tested in test_graphs.py
+            smallest = f["smallestText"] if smallest is None else min(smallest, f["smallestText"])
+            if f["scrolls"]:
+                problems.append(f"{where}: {f['width']:.0f} px wide, scrolls inside a {v.facts['column']} px column")
+            if f["smallestText"] < MIN_GRAPH_TEXT_PX:
+                problems.append(f"{where}: text at {f['smallestText']:.1f} px < {MIN_GRAPH_TEXT_PX} px, no full-size view")
+    FIGURES[f"graphs at 1280 px ({visits[0].scheme})"] = (f"widest {widest:.0%} of the column, smallest text "
+                                                          f"{smallest or 0:.1f} px")
+    report(problems, "graphs that do not fit the column readably")
+
+
+def test_plots_follow_the_colour_scheme(visits):
+    problems = []
+    for v in visits:
+        for f in v.facts["figures"]:
+            if f["kind"] != "plot" or not f.get("svg"):
+                continue
+            if v.scheme == "dark" and f["lightBoxes"]:
+                problems.append(f"{v.name} plot #{f['id']}: {f['lightBoxes']} opaque light boxes in dark mode")
+            if v.scheme == "dark" and f["backdropLum"] > 0.2:
+                problems.append(f"{v.name} plot #{f['id']}: on a light background in dark mode")
+    report(problems, "plots out of the colour scheme")
+    assert sum(v.facts["plots"] for v in visits), "no page has a plot"
