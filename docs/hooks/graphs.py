@@ -93,6 +93,10 @@ def on_page_markdown(markdown, page, config, files):
     return _replace_bodies(markdown, keys)
 
 
+def on_page_content(html, page, config, files):
+    return graphsvg.fit_figures(html, _slug(page.file.src_uri))  # graphs a notebook draws itself
+
+
 def on_post_build(config):
     log.info("Ran the code of %d pages and rendered %d graphs, %d backward-pass steppers and %d plots "
              "in %.2f s", _stats["pages"], _stats["graphs"], _stats["backprops"], _stats["plots"],

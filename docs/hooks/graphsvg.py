@@ -12,6 +12,7 @@ import re
 COLUMN_PX = 680  # the text column of a 1280-px window (Material, both sidebars); measured in tests/browser
 FONT_PT = 11  # graphviz font size of every graph's text
 MIN_SCALE = 0.7  # 11 pt = 14.7 CSS px at full size, 10.3 px at this scale: the smallest text we allow
+MIN_TEXT_PX = 10.3  # the same bound for graphs drawn with other fonts (fit_figures)
 PX_PER_PT = 4 / 3
 
 
@@ -59,3 +60,29 @@ def zoom_button(key):
     """The button that opens a too-wide graph at full size (hidden until assets/graphs.js runs)."""
     return (f'<button type="button" class="mg-btn mg-zoom" data-mg-zoom="{key}" hidden>'
             f"Open the graph at full size</button>")
+
+
+_DRAWN_ELSEWHERE = re.compile(
+    r'<figure class="mg-graph"><div class="mg-scroll"(?: tabindex="0")?>(<svg\b[^>]*?\bwidth="([\d.]+)pt".*?</svg>)\s*'
+    r"</div>\s*</figure>", re.S)
+
+
+def fit_figures(html, prefix):
+    """Size the graphs a notebook draws itself (`<figure class="mg-graph">` with a bare graphviz SVG,
+    examples/graph-gallery.ipynb) like the build's: shrink to the column while the text stays
+    >= MIN_TEXT_PX, else a full-size view. Their layout is the notebook's own, so there is no TB
+    fallback here."""
+    count = iter(range(1, 10_000))
+
+    def fit(m):
+        svg, width = m.group(1), float(m.group(2)) * PX_PER_PT
+        sizes = [float(s) for s in re.findall(r'<text[^>]*font-size="([\d.]+)"', svg)] or [FONT_PT]
+        low = MIN_TEXT_PX / (min(sizes) * PX_PER_PT)  # the smallest scale with readable text
+        key = f"{prefix}-nbgraph{next(count)}"
+        zoom = width * low > COLUMN_PX
+        style = f"width:{width:.0f}px;" + ("" if zoom else f"min-width:{width * low:.0f}px;")
+        return (f'<figure class="mg-graph" id="{key}"><div class="mg-scroll" tabindex="0">'
+                f'{svg.replace("<svg", f"<svg style={chr(34)}{style}{chr(34)}", 1)}</div>'
+                + (zoom_button(key) if zoom else "") + "</figure>")
+
+    return _DRAWN_ELSEWHERE.sub(fit, html)

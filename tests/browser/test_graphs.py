@@ -127,12 +127,15 @@ def test_steppers_reach_the_checked_gradients_by_keyboard(new_context, built, bu
 
 
 def test_a_full_size_view_opens_by_keyboard_and_closes_with_escape(new_context, built, built_site):
-    """No graph of the site needs it today; a graph marked zoomable (as graphsvg.py marks one too
-    wide for the column) gets a working button, and the view closes with Escape."""
+    """A graph too wide for the column (graphsvg.py marks it) has a button that opens it at full
+    size; Escape closes the view. If no page has one, one is marked in a page, as the build would."""
+    zoomed = [b.path for b in built if "data-mg-zoom=" in page_file(built_site[0], b.path).read_text(encoding="utf-8")]
     page = new_context().new_page()
     errors = watch_errors(page)
-    page.goto(_stepper_pages(built, built_site[0])[0])
+    page.goto(zoomed[0] if zoomed else _stepper_pages(built, built_site[0])[0])
+    FIGURES["full-size graph views"] = f"on {len(zoomed)} pages: {', '.join(zoomed) or 'none (one planted)'}"
     page.evaluate("""() => {
+        if (document.querySelector('button[data-mg-zoom]')) return;
         const fig = document.querySelector('figure.mg-graph:not(.mg-stepper)') || document.querySelector('figure.mg-graph');
         fig.querySelector('svg').style.minWidth = '0';
         fig.querySelector('.mg-scroll').insertAdjacentHTML('afterend',
@@ -149,6 +152,9 @@ def test_a_full_size_view_opens_by_keyboard_and_closes_with_escape(new_context, 
     page.keyboard.press("Escape")
     dialog.wait_for(state="detached")
     assert page.evaluate("document.activeElement.dataset.mgZoom") is not None, "focus did not return to the button"
+    if zoomed:  # the shrunk graph itself fits its column
+        assert not page.evaluate("""() => { const s = document.querySelector('button[data-mg-zoom]')
+            .closest('figure').querySelector('.mg-scroll'); return s.scrollWidth > s.clientWidth + 1; }""")
     assert not errors, errors
 
 

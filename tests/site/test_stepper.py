@@ -5,10 +5,12 @@ are checked against the engine: each contribution is the node's stored local der
 gradient, each running sum adds exactly that, and the last step holds the gradients a plain
 `backward()` gives. The stepper must leave the page's own gradients as they were.
 """
+import io
 import json
 import re
 
 import pytest
+from pytest_codeblocks.main import extract_from_buffer
 
 import graphsvg
 import pagecode
@@ -17,7 +19,8 @@ from conftest import ROOT
 from micrograd import Value
 from micrograd.engine import topological_sort
 
-PAGES = sorted(p for p in (ROOT / "docs").glob("*.md") if "```backprop" in p.read_text(encoding="utf-8"))
+PAGES = sorted(p for p in (ROOT / "docs").glob("*.md")
+               if any(b.syntax == "backprop" for b in extract_from_buffer(io.StringIO(p.read_text(encoding="utf-8")))))
 EXPECTED_PAGES = {"manual-backprop-expression.md", "manual-backprop-neuron.md", "backward-whole-graph.md",
                   "multiple-use-bug.md", "breaking-up-tanh.md"}
 
@@ -153,3 +156,17 @@ def test_graph_layout_fits_the_column():
     wide = sum((Value(float(i), label=f"leaf{i}") for i in range(14)), Value(0.0))
     svg, zoom = graphsvg.graph_svg(wide, "k", "l")
     assert zoom and "min-width" not in svg.split(">")[0]
+
+
+def test_graphs_a_notebook_draws_itself_are_fitted_too():
+    from micrograd import draw_dot
+
+    small = draw_dot(Value(1.0, label="x") * 2).pipe(format="svg", encoding="utf-8")
+    wide = draw_dot(sum((Value(float(i)) for i in range(12)), Value(0.0))).pipe(format="svg", encoding="utf-8")
+    page = "".join(f'<figure class="mg-graph"><div class="mg-scroll">{s[s.index("<svg"):]}\n</div></figure>'
+                   for s in (small, wide))
+    out = graphsvg.fit_figures(page, "nb")
+    first, second = out.split("</figure>")[:2]
+    assert 'id="nb-nbgraph1"' in first and "min-width:" in first and "data-mg-zoom" not in first
+    assert 'id="nb-nbgraph2"' in second and "min-width:" not in second and 'data-mg-zoom="nb-nbgraph2"' in second
+    assert graphsvg.fit_figures(out, "nb") == out, "fitting twice changes nothing"
