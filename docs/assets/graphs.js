@@ -5,7 +5,7 @@
   const timers = new Set();
 
   function stepper(fig) {
-    const data = JSON.parse(fig.querySelector("script.mg-step-data").textContent);
+    const data = JSON.parse(fig.dataset.mgData);
     const steps = data.steps, last = steps.length - 1;
     const svg = fig.querySelector("svg");
     const grads = data.names.map((_, i) => svg.querySelector(`[data-mg-node="${i}"] text.mg-grad`));

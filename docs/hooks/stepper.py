@@ -172,9 +172,11 @@ def stepper_html(root, key, at):
     }
     rows = "".join(_row(ob, s, i, said[i]) for i, s in enumerate(ob.steps))
     last = len(ob.steps) - 1
-    payload = json.dumps(data, separators=(",", ":")).replace("</", "<\\/")
+    # In an attribute, not a <script>: Material's instant navigation re-runs the scripts of a page
+    # it swaps in, as JavaScript, whatever their type.
+    payload = html.escape(json.dumps(data, separators=(",", ":")), quote=True)
     return (
-        f'<figure class="mg-graph mg-stepper" id="{key}" data-mg-steps="{len(ob.steps)}">'
+        f'<figure class="mg-graph mg-stepper" id="{key}" data-mg-steps="{len(ob.steps)}" data-mg-data="{payload}">'
         f'<div class="mg-step-head"><div class="mg-step-controls" role="group" '
         f'aria-label="Step through the backward pass" hidden>'
         f'<button type="button" class="mg-btn" data-mg-do="reset">Reset</button>'
@@ -190,7 +192,6 @@ def stepper_html(root, key, at):
         f"as a table</summary><table><thead><tr><th>step</th><th>node</th><th>what happens</th>"
         f"<th>chain rule: local × upstream = contribution</th><th>running sum: grad before + "
         f"contribution = after</th></tr></thead><tbody>{rows}</tbody></table></details>"
-        f'<script type="application/json" class="mg-step-data">{payload}</script>'
         f"</figure>"
     )
 

@@ -80,7 +80,7 @@ def test_steppers_reach_the_checked_gradients_by_keyboard(new_context, built, bu
                 if state["marked"] == seen[-1] or not state["now"]:
                     problems.append(f"{where}: step {i} highlights the same as step {i - 1}, or no node")
                 if i >= 2 and names[i] != "all" and state["now"] != [str(int(fig.evaluate(
-                        f"f => JSON.parse(f.querySelector('script.mg-step-data').textContent).steps[{i}].node")))]:
+                        f"f => JSON.parse(f.dataset.mgData).steps[{i}].node")))]:
                     problems.append(f"{where}: step {i} highlights {state['now']}")
                 seen.append(state["marked"])
             steps_total += last
@@ -94,7 +94,7 @@ def test_steppers_reach_the_checked_gradients_by_keyboard(new_context, built, bu
             outputs = re.findall(r'<code>(.*?)</code></pre>', source[:source.index(f'id="{fid}"')], re.S)
             checked = _checked_grads(htmllib.unescape(re.sub(r"<[^>]+>", "", outputs[-1]))) if outputs else {}
             label = {str(i): n for i, n in enumerate(
-                htmllib.unescape(n) for n in re.findall(r'"names":(\[.*?\])', fig_html)[0].strip("[]").replace('"', "").split(","))}
+                htmllib.unescape(n) for n in re.findall(r'&quot;names&quot;:(\[.*?\])', fig_html)[0].replace("&quot;", '"').strip("[]").replace('"', "").split(","))}
             matched = [(label[i], g, checked[label[i]]) for i, g in final.items() if label[i] in checked]
             if not matched:
                 problems.append(f"{where}: no gradient of the output before it ({sorted(checked)}) to compare with")
@@ -177,3 +177,21 @@ def test_no_page_scrolls_sideways_on_a_phone(new_context, built):
                 problems.append(f"/{b.path} #{fid}: its box ends at {right:.0f} px, past the screen")
     FIGURES["phone, 390 px"] = f"{len(built)} pages, none scrolls sideways; {boxed} graph boxes scroll inside themselves"
     report(problems, "pages too wide for a phone")
+
+
+def test_a_stepper_works_after_instant_navigation(new_context, built, built_site):
+    """Material swaps the page in without re-running scripts; graphs.js binds again on document$."""
+    target = _stepper_pages(built, built_site[0])[0]
+    before = next(b.path for b in built if any(link == target for link in b.links) and b.path != target)
+    page = new_context().new_page()
+    errors = watch_errors(page)
+    page.goto(before)
+    page.evaluate("window.__mgNoReload = 'still here'")
+    page.locator(f'a[href$="{target.rstrip("/").split("/")[-1]}/"]').first.click()
+    page.wait_for_url(lambda url: url.split("#")[0].endswith("/" + target))
+    fig = page.locator("figure.mg-stepper").first
+    page.wait_for_function("document.querySelector('figure.mg-stepper[data-mg-step]') !== null")
+    assert page.evaluate("window.__mgNoReload") == "still here", "the link reloaded the whole page"
+    fig.locator('[data-mg-do="next"]').click()
+    assert fig.get_attribute("data-mg-step") == "1"
+    assert not errors, errors
