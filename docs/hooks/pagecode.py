@@ -12,7 +12,8 @@ blocks share one namespace per page, like the cells of a notebook (see docs/cont
 Before anything runs, `check_fences` reads the page as written: every fence's language must be one of
 FENCES, written bare (a ```py, ```python3 or ```python title="x" block would silently not run), and an
 expected output must follow a block that runs. The picture guards (a ```plot starts with `# alt:`, a
-```graph or ```backprop ends in a `Value`) are applied here too, so the page tests apply every guard the build does.
+```graph or ```backprop ends in a `Value`) are applied here too, so the page tests apply every guard
+the build does.
 Run it on the page's source text: line numbers in errors are then the lines of the file.
 """
 import ast

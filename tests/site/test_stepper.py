@@ -136,7 +136,7 @@ def test_html_has_a_step_table_and_the_data_to_replay_it():
 
 
 def test_a_backprop_block_must_end_in_a_value():
-    with pytest.raises(pagecode.PageCodeError, match="must end in a micrograd Value"):
+    with pytest.raises(pagecode.PageCodeError, match="```backprop block must end in a Value"):
         pagecode.run_page("```backprop\n1 + 1\n```\n", draw=lambda run: stepper.stepper_html(run.value, "k", "p"))
 
 
