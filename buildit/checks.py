@@ -1,0 +1,920 @@
+"""The hidden checks of the "Build it yourself" track: pure Python, standard library only.
+
+The same file runs in three places: the local command (`python -m buildit check STEP FILE`), the
+tests (tests/buildit/), and the page's Check button (shipped as-is to Pyodide). Entry point:
+
+    check(step_id, source, filename="<your code>") -> Result
+
+It runs the reader's code in a fresh namespace, then the step's checks, and stops at the first
+failure with a message in the lecture's terms. Whatever the reader's code raises, at load time or
+inside a check, is reported as *their* exception with the line of their code it came from; the
+checks themselves never crash on odd reader code.
+"""
+import contextlib
+import io
+import math
+import random
+import sys
+import traceback
+
+__all__ = ["check", "Result", "STEP_IDS"]
+
+
+class CheckFailed(Exception):
+    """A check found something wrong; the message says what, in the lecture's terms."""
+
+
+class ReaderError(Exception):
+    """The reader's code raised while a check was running it."""
+
+    def __init__(self, doing, error):
+        super().__init__(doing)
+        self.doing, self.error = doing, error
+
+
+class Result:
+    """The verdict: `ok`, the names of the checks that passed, and the failure message if any."""
+
+    def __init__(self, step, ok, passed, message="", output="", failed=""):
+        self.step, self.ok, self.passed, self.message, self.output = step, ok, passed, message, output
+        self.failed = failed  # the check that failed (its one-line description)
+
+    def as_dict(self):
+        return {"step": self.step, "ok": self.ok, "passed": list(self.passed), "failed": self.failed,
+                "message": self.message, "output": self.output}
+
+    def report(self):
+        """The text the local command prints and the page shows."""
+        lines = [f"✓ {name}" for name in self.passed]
+        if self.ok:
+            lines.append(f"Step '{self.step}' passes: all {len(self.passed)} checks.")
+        else:
+            lines.append(f"✗ {self.message}")
+        return "\n".join(lines)
+
+
+def fmt(x):
+    """A number the way the pages print it, rounded so that 0.9999999999999998 reads 1.0."""
+    if isinstance(x, float):
+        return repr(round(x, 6) + 0.0)
+    return repr(x)
+
+
+def close(x, y):
+    return isinstance(x, (int, float)) and math.isclose(x, y, rel_tol=1e-9, abs_tol=1e-12)
+
+
+def expect(cond, message):
+    if not cond:
+        raise CheckFailed(message)
+
+
+@contextlib.contextmanager
+def doing(what):
+    """Run reader code; if it raises, report it as the reader's error while doing `what`."""
+    try:
+        yield
+    except (CheckFailed, ReaderError):
+        raise
+    except Exception as e:  # the reader's code raised: report it, never crash
+        raise ReaderError(what, e) from e
+
+
+# --- The reader's namespace ----------------------------------------------------------------------
+
+class Code:
+    """The reader's names, with helpers that say what is missing."""
+
+    def __init__(self, ns):
+        self.ns = ns
+
+    def name(self, name, what):
+        expect(name in self.ns, f"your code defines no `{name}`: {what}")
+        return self.ns[name]
+
+    @property
+    def Value(self):
+        V = self.name("Value", "write `class Value:`")
+        expect(isinstance(V, type), f"`Value` should be a class, got {type(V).__name__}")
+        return V
+
+    def new(self, data, label=None, expr=None):
+        """`Value(data)` (with `label=`), checked to be a Value holding `data`."""
+        V = self.Value
+        expr = expr or (f"Value({fmt(data)}, label={label!r})" if label else f"Value({fmt(data)})")
+        try:
+            v = V(data, label=label) if label else V(data)
+        except TypeError as e:
+            if "argument" not in str(e):
+                raise ReaderError(expr, e) from e
+            raise CheckFailed(f"`{expr}` raised TypeError: {e}: `__init__` should take "
+                              "`(self, data, _children=(), _op='', label='')`") from None
+        except Exception as e:
+            raise ReaderError(expr, e) from e
+        return v
+
+
+def is_value(code, v):
+    return isinstance(v, code.Value)
+
+
+def want_value(code, v, expr, hint=""):
+    """`v`, the result of `expr`, must be a Value."""
+    if not is_value(code, v):
+        got = "None" if v is None else f"{type(v).__name__} {v!r}"
+        raise CheckFailed(f"`{expr}` should give a new Value, got {got}"
+                          + (f": {hint}" if hint else ""))
+    return v
+
+
+def attr(v, name, expr, hint):
+    expect(hasattr(v, name), f"`{expr}` has no attribute `{name}`: {hint}")
+    return getattr(v, name)
+
+
+def data_of(code, v, expr):
+    d = attr(v, "data", expr, "store the number in `self.data` in `__init__`")
+    return d
+
+
+def grad_of(v, expr):
+    return attr(v, "grad", expr, "set `self.grad = 0.0` in `__init__`")
+
+
+def want_grad(v, name, expected, after, why=""):
+    """`name.grad` must be `expected` after `after`."""
+    got = grad_of(v, name)
+    if not close(got, expected):
+        raise CheckFailed(f"after `{after}`, `{name}.grad` should be {why}{fmt(expected)}, "
+                          f"got {fmt(got)}")
+
+
+def backward(code, out, expr, after):
+    """Call `out.backward()`."""
+    fn = attr(out, "backward", expr, "write the method `backward(self)`")
+    with doing(after):
+        fn()
+
+
+# --- The checks, step by step --------------------------------------------------------------------
+# Each check is a function of `code`; its docstring is the line shown when it passes.
+# `carried=False`: a one-off for its own step, not re-run by the later steps.
+
+CHECKS = {}
+
+
+def step(step_id, carried=True):
+    def register(fn):
+        fn.carried = carried
+        CHECKS.setdefault(step_id, []).append(fn)
+        return fn
+    return register
+
+
+@step("value")
+def value_holds_data(code):
+    """`Value(2.0).data` is 2.0"""
+    a = code.new(2.0)
+    d = data_of(code, a, "Value(2.0)")
+    expect(d == 2.0, f"`Value(2.0).data` should be 2.0, got {fmt(d)}")
+
+
+@step("value")
+def value_prints(code):
+    """`Value(2.0)` prints as `Value(data=2.0)`"""
+    for x in (2.0, -3.0):
+        v = code.new(x)
+        with doing(f"repr(Value({x}))"):
+            r = repr(v)
+        want = f"Value(data={x})"
+        if r != want:
+            hint = ("define `__repr__` (not only `__str__`: a list of values, and the Python "
+                    "prompt, use `__repr__`)" if " object at 0x" in r or "__str__" in type(v).__dict__
+                    else "`__repr__` should return f\"Value(data={self.data})\"")
+            raise CheckFailed(f"`repr(Value({x}))` should be {want!r}, got {r!r}: {hint}")
+
+
+def _abcef(code):
+    a = code.new(2.0, "a")
+    b = code.new(-3.0, "b")
+    c = code.new(10.0, "c")
+    f = code.new(-2.0, "f")
+    return a, b, c, f
+
+
+@step("graph")
+def graph_labels_and_leaves(code):
+    """a leaf remembers its label and has no children: `_prev == set()`, `_op == ''`"""
+    a = code.new(2.0, "a")
+    expect(getattr(a, "label", None) == "a",
+           f"`Value(2.0, label='a').label` should be 'a', got {getattr(a, 'label', None)!r}: "
+           "store it in `self.label`")
+    prev = attr(a, "_prev", "Value(2.0)", "store `self._prev = set(_children)` in `__init__`")
+    expect(isinstance(prev, set),
+           f"`_prev` should be a set (`self._prev = set(_children)`), got {type(prev).__name__}")
+    expect(prev == set(), f"a leaf's `_prev` should be the empty set, got {prev!r}")
+    op = attr(a, "_op", "Value(2.0)", "store `self._op = _op` in `__init__`")
+    expect(op == "", f"a leaf's `_op` should be '' (made by no operation), got {op!r}")
+
+
+@step("graph")
+def graph_add_mul(code):
+    """`e = a * b; d = e + c` gives e -6.0, d 4.0, with `_prev` and `_op` set"""
+    a, b, c, f = _abcef(code)
+    with doing("e = a * b"):
+        e = a * b
+    want_value(code, e, "a * b", "`__mul__` should `return Value(self.data * other.data, (self, other), '*')`")
+    expect(a.data == 2.0 and b.data == -3.0,
+           f"`e = a * b` changed its inputs (a.data is now {fmt(a.data)}, b.data {fmt(b.data)}): "
+           "make a new Value for the result, don't change `self`")
+    expect(e is not a and e is not b, "`a * b` returned one of its inputs: make a new Value")
+    expect(close(e.data, -6.0), f"`(a * b).data` should be -6.0 with a = 2.0, b = -3.0, got {fmt(e.data)}")
+    with doing("d = e + c"):
+        d = e + c
+    want_value(code, d, "e + c", "`__add__` should `return Value(self.data + other.data, (self, other), '+')`")
+    expect(e.data == -6.0 and c.data == 10.0,
+           "`d = e + c` changed its inputs: make a new Value for the result, don't change `self`")
+    expect(close(d.data, 4.0), f"`(e + c).data` should be 4.0 with e = -6.0, c = 10.0, got {fmt(d.data)}")
+    for out, expr, ins, op in ((e, "e = a * b", (a, b), "*"), (d, "d = e + c", (e, c), "+")):
+        prev = attr(out, "_prev", expr, "pass `(self, other)` as the children")
+        expect(prev == set(ins), f"after `{expr}`, `{expr[0]}._prev` should be the set of its two "
+               f"inputs {{{', '.join(i.label or repr(i) for i in ins)}}}, got {prev!r}: pass "
+               "`(self, other)` as `_children`")
+        got_op = attr(out, "_op", expr, "pass the operation as `_op`")
+        expect(got_op == op, f"after `{expr}`, `{expr[0]}._op` should be {op!r}, got {got_op!r}")
+    with doing("L = d * f"):
+        L = d * f
+    want_value(code, L, "d * f")
+    expect(close(L.data, -8.0), f"`L = d * f` should be -8.0, got {fmt(L.data)}")
+
+
+NEURON = {"x1": 2.0, "x2": 0.0, "w1": -3.0, "w2": 1.0, "b": 6.8813735870195432}
+OTHER_NEURON = {"x1": 1.0, "x2": -0.5, "w1": 0.5, "w2": 2.0, "b": 0.1}
+ORDER = ("o", "n", "x1w1x2w2", "b", "x1w1", "x2w2", "x1", "w1", "x2", "w2")  # output first
+
+
+def build_neuron(code, numbers=NEURON):
+    """The lecture's neuron o = tanh(x1*w1 + x2*w2 + b), built with the reader's Value."""
+    nodes = {k: code.new(v, k) for k, v in numbers.items()}
+    x1, x2, w1, w2, b = (nodes[k] for k in ("x1", "x2", "w1", "w2", "b"))
+    with doing("building the neuron: x1*w1 + x2*w2 + b"):
+        nodes["x1w1"] = x1 * w1
+        nodes["x2w2"] = x2 * w2
+        nodes["x1w1x2w2"] = nodes["x1w1"] + nodes["x2w2"]
+        nodes["n"] = nodes["x1w1x2w2"] + b
+    for k in ("x1w1", "x2w2", "x1w1x2w2", "n"):
+        want_value(code, nodes[k], k)
+    fn = attr(nodes["n"], "tanh", "n", "write the method `tanh(self)`")
+    with doing("o = n.tanh()"):
+        nodes["o"] = fn()
+    want_value(code, nodes["o"], "n.tanh()", "`tanh` should return `out`")
+    return nodes
+
+
+def neuron_grads(numbers=NEURON):
+    """What every node's gradient should be, computed here with plain floats."""
+    x1, x2, w1, w2, b = (numbers[k] for k in ("x1", "x2", "w1", "w2", "b"))
+    o = math.tanh(x1 * w1 + x2 * w2 + b)
+    dn = 1 - o**2
+    return {"o": 1.0, "n": dn, "x1w1x2w2": dn, "b": dn, "x1w1": dn, "x2w2": dn,
+            "x1": w1 * dn, "w1": x1 * dn, "x2": w2 * dn, "w2": x2 * dn}
+
+
+RULE = {"o": "the base case, do/do = ", "n": "(1 - o.data**2) * o.grad = ",
+        "x1w1x2w2": "n.grad = ", "b": "n.grad = ", "x1w1": "x1w1x2w2.grad = ",
+        "x2w2": "x1w1x2w2.grad = ", "x1": "w1.data * x1w1.grad = ", "w1": "x1.data * x1w1.grad = ",
+        "x2": "w2.data * x2w2.grad = ", "w2": "x2.data * x2w2.grad = "}
+CONSUMER = {"n": "o", "x1w1x2w2": "n", "b": "n", "x1w1": "x1w1x2w2", "x2w2": "x1w1x2w2",
+            "x1": "x1w1", "w1": "x1w1", "x2": "x2w2", "w2": "x2w2"}
+
+
+def compare_neuron(nodes, after, numbers=NEURON, order_hint=False):
+    """Every gradient of the neuron, output first; the first wrong one is reported."""
+    want = neuron_grads(numbers)
+    o_grad = grad_of(nodes["o"], "o")
+    if not close(o_grad, 1.0):
+        raise CheckFailed(f"{after}, `o.grad` should be 1.0 (the base case: do/do = 1), "
+                          f"got {fmt(o_grad)}: did you forget to seed `o.grad = 1.0`?")
+    for k in ORDER[1:]:
+        got = grad_of(nodes[k], k)
+        if close(got, want[k]):
+            continue
+        if k == "n" and close(got, 1 - nodes["n"].data ** 2):
+            raise CheckFailed(f"{after}, `n.grad` should be (1 - o.data**2) * o.grad = "
+                              f"{fmt(want[k])}, got {fmt(got)} = 1 - n.data**2: tanh's local "
+                              "derivative is 1 - tanh(n)**2, from tanh's *output* o")
+        msg = f"{after}, `{k}.grad` should be {RULE[k]}{fmt(want[k])}, got {fmt(got)}"
+        up = CONSUMER[k]
+        if order_hint and close(got, 0.0) and not close(want[k], 0.0):
+            msg += (f" — its gradient was never passed on: a node's `_backward` must run only "
+                    f"after its output's gradient is complete (here `{up}` before `{k}`); call the "
+                    "closures in reversed topological order, `for node in reversed(topo)`")
+        raise CheckFailed(msg)
+
+
+@step("by-hand")
+def grad_starts_at_zero(code):
+    """a new Value's `grad` is 0"""
+    a = code.new(2.0)
+    g = grad_of(a, "Value(2.0)")
+    expect(g == 0, f"a new Value's `grad` should start at 0.0, got {fmt(g)}")
+
+
+@step("by-hand")
+def tanh_forward(code):
+    """`n.tanh()` is tanh(n), with `_prev == {n}` and `_op == 'tanh'`"""
+    n = code.new(0.8813735870195432, "n")
+    fn = attr(n, "tanh", "n", "write the method `tanh(self)`")
+    with doing("o = n.tanh()"):
+        o = fn()
+    want_value(code, o, "n.tanh()", "`tanh` should return `out = Value(t, (self,), 'tanh')`")
+    expect(close(o.data, math.tanh(n.data)),
+           f"`n.tanh()` with n = 0.8814 should be {fmt(math.tanh(n.data))}, got {fmt(o.data)}")
+    expect(getattr(o, "_prev", None) == {n},
+           f"`o = n.tanh()`: `o._prev` should be {{n}}, got {getattr(o, '_prev', None)!r}: "
+           "pass `(self,)` as the children")
+    expect(getattr(o, "_op", None) == "tanh", f"`o._op` should be 'tanh', got {getattr(o, '_op', None)!r}")
+
+
+@step("by-hand", carried=False)
+def neuron_by_hand(code):
+    """`backprop_neuron(...)` fills in the neuron's gradients: x1 -1.5, w1 1.0, x2 0.5, w2 0.0, b 0.5"""
+    fn = code.name("backprop_neuron", "write `def backprop_neuron(x1, x2, w1, w2, b, x1w1, x2w2, "
+                   "x1w1x2w2, n, o):` that sets every `.grad`")
+    for numbers, which in ((NEURON, "the lecture's neuron"), (OTHER_NEURON, "a second neuron")):
+        nodes = build_neuron(code, numbers)
+        args = [nodes[k] for k in ("x1", "x2", "w1", "w2", "b", "x1w1", "x2w2", "x1w1x2w2", "n", "o")]
+        with doing(f"backprop_neuron(...) on {which}"):
+            fn(*args)
+        try:
+            compare_neuron(nodes, f"after `backprop_neuron(...)` on {which}", numbers)
+        except CheckFailed as e:
+            if numbers is OTHER_NEURON:
+                raise CheckFailed(f"{e} — it gives the lecture's numbers but not those of another "
+                                  "neuron (x1 = 1.0, x2 = -0.5, w1 = 0.5, w2 = 2.0, b = 0.1): compute "
+                                  "each gradient from `.data` and `.grad`, don't type the numbers") from None
+            raise
+
+
+def _closure(code, out, expr):
+    """`out._backward`, checked to be a function."""
+    fn = attr(out, "_backward", expr, "set `self._backward = lambda: None` in `__init__` and "
+              "`out._backward = _backward` in each operation")
+    if fn is None:
+        raise CheckFailed(f"after `{expr}`, `{expr.split(' =')[0]}._backward` is None: you stored the "
+                          "*result* of calling the closure (`out._backward = _backward()`); store "
+                          "the function itself: `out._backward = _backward`")
+    expect(callable(fn), f"after `{expr}`, `_backward` should be a function, got {fn!r}")
+    return fn
+
+
+@step("closures")
+def leaf_backward_does_nothing(code):
+    """a leaf's `_backward` is a function that does nothing"""
+    a = code.new(2.0)
+    fn = attr(a, "_backward", "Value(2.0)", "set `self._backward = lambda: None` in `__init__`")
+    expect(callable(fn), f"a leaf's `_backward` should be a function that does nothing "
+           f"(`lambda: None`), got {fn!r}")
+    a.grad = 5.0
+    with doing("calling a leaf's `_backward()`"):
+        fn()
+    expect(a.grad == 5.0 and a.data == 2.0, "a leaf's `_backward()` should do nothing")
+
+
+def _op_closure(code, op):
+    """After `c = a OP b; c.grad = 1.0; c._backward()`, and again with c.grad = 2.0."""
+    sym = {"mul": "*", "add": "+"}[op]
+    for seed in (1.0, 2.0):
+        a, b = code.new(2.0, "a"), code.new(-3.0, "b")
+        expr = f"c = a {sym} b"
+        with doing(expr):
+            c = a * b if op == "mul" else a + b
+        want_value(code, c, expr[4:])
+        fn = _closure(code, c, expr)
+        expect(a.grad == 0 and b.grad == 0,
+               f"`{expr}` already changed `a.grad` or `b.grad`: the forward pass must only store the "
+               "closure, not call it")
+        c.grad = seed
+        after = f"{expr}; c.grad = {seed}; c._backward()"
+        with doing(after):
+            fn()
+        if op == "mul":
+            want = {"a": b.data * seed, "b": a.data * seed}
+            why = {"a": "`b.data * c.grad` = " if seed != 1 else "`b.data` = ",
+                   "b": "`a.data * c.grad` = " if seed != 1 else "`a.data` = "}
+        else:
+            want = {"a": seed, "b": seed}
+            why = {"a": "`1.0 * c.grad` = ", "b": "`1.0 * c.grad` = "}
+        for name, v in (("a", a), ("b", b)):
+            got = grad_of(v, name)
+            if not close(got, want[name]):
+                hint = ""
+                if seed != 1 and close(got, want[name] / seed):
+                    hint = ": multiply the local derivative by `out.grad` (the chain rule)"
+                raise CheckFailed(f"after `{after}`, `{name}.grad` should be {why[name]}"
+                                  f"{fmt(want[name])}, got {fmt(got)}{hint}")
+
+
+@step("closures")
+def mul_closure(code):
+    """`*`: after `c = a * b; c.grad = 1.0; c._backward()`, a.grad is b.data and b.grad is a.data"""
+    _op_closure(code, "mul")
+
+
+@step("closures")
+def add_closure(code):
+    """`+`: after `c = a + b; c.grad = 1.0; c._backward()`, both gradients are c.grad"""
+    _op_closure(code, "add")
+
+
+@step("closures")
+def tanh_closure(code):
+    """`tanh`: after `o = n.tanh(); o.grad = 1.0; o._backward()`, n.grad is 1 - o.data**2"""
+    n = code.new(0.8813735870195432, "n")
+    with doing("o = n.tanh()"):
+        o = n.tanh()
+    fn = _closure(code, o, "o = n.tanh()")
+    o.grad = 1.0
+    with doing("o._backward()"):
+        fn()
+    want_grad(n, "n", 1 - o.data**2, "o = n.tanh(); o.grad = 1.0; o._backward()", "`1 - o.data**2` = ")
+
+
+@step("closures", carried=False)
+def neuron_closures_by_hand(code):
+    """the neuron, calling each node's `_backward()` by hand from o back, gives the lecture's gradients"""
+    nodes = build_neuron(code)
+    nodes["o"].grad = 1.0
+    for k in ("o", "n", "x1w1x2w2", "x2w2", "x1w1"):
+        fn = _closure(code, nodes[k], f"{k} = ...")
+        with doing(f"{k}._backward()"):
+            fn()
+    compare_neuron(nodes, "after `o.grad = 1.0; o._backward(); n._backward(); ...` (output first)")
+
+
+@step("backward")
+def neuron_backward(code):
+    """`o.backward()` on the neuron: o 1.0, n 0.5, x1 -1.5, w1 1.0, x2 0.5, w2 0.0, b 0.5"""
+    nodes = build_neuron(code)
+    backward(code, nodes["o"], "o", "o.backward()")
+    compare_neuron(nodes, "after `o.backward()` on the neuron", order_hint=True)
+
+
+@step("backward")
+def expression_backward(code):
+    """`L = (a*b + c) * f; L.backward()`: a 6.0, b -4.0, c -2.0, f 4.0"""
+    a, b, c, f = _abcef(code)
+    with doing("L = (a*b + c) * f"):
+        e = a * b
+        d = e + c
+        L = d * f
+    backward(code, L, "L", "L.backward()")
+    after = "L = (a*b + c) * f; L.backward()"
+    want_grad(L, "L", 1.0, after, "the base case, ")
+    for name, v, want in (("d", d, -2.0), ("f", f, 4.0), ("e", e, -2.0), ("c", c, -2.0),
+                          ("a", a, 6.0), ("b", b, -4.0)):
+        want_grad(v, name, want, after)
+
+
+@step("accumulate")
+def used_twice_add(code):
+    """`b = a + a; b.backward()` gives a.grad 2.0"""
+    a = code.new(3.0, "a")
+    with doing("b = a + a"):
+        b = a + a
+    backward(code, b, "b", "b.backward()")
+    got = grad_of(a, "a")
+    expect(close(got, 2.0), f"after `b = a + a; b.backward()`, `a.grad` should be 2.0 (1.0 from each "
+           f"use: the contributions add up), got {fmt(got)}: in `__add__`'s `_backward`, write "
+           "`self.grad += ...` and `other.grad += ...`, not `=`")
+
+
+@step("accumulate")
+def used_twice_mul(code):
+    """`b = a * a; b.backward()` gives a.grad 6.0 with a = 3.0"""
+    a = code.new(3.0, "a")
+    with doing("b = a * a"):
+        b = a * a
+    backward(code, b, "b", "b.backward()")
+    got = grad_of(a, "a")
+    expect(close(got, 6.0), f"after `b = a * a; b.backward()` with a = 3.0, `a.grad` should be 6.0 "
+           f"(3.0 from each use), got {fmt(got)}: in `__mul__`'s `_backward`, write "
+           "`self.grad += ...` and `other.grad += ...`, not `=`")
+
+
+@step("accumulate")
+def used_twice_tanh(code):
+    """`b = a.tanh() * a; b.backward()` adds both paths into a.grad"""
+    a = code.new(0.5, "a")
+    with doing("b = a.tanh() * a"):
+        t = a.tanh()
+        b = t * a
+    backward(code, b, "b", "b.backward()")
+    want = t.data + (1 - t.data**2) * a.data
+    got = grad_of(a, "a")
+    expect(close(got, want), f"after `b = a.tanh() * a; b.backward()` with a = 0.5, `a.grad` should be "
+           f"t + (1 - t**2) * a = {fmt(want)}, got {fmt(got)}: in `tanh`'s `_backward`, write "
+           "`self.grad += ...`, not `=`")
+
+
+@step("accumulate")
+def lecture_example(code):
+    """the lecture's `f = (a*b) * (a+b)` with a = -2, b = 3: a.grad -3.0, b.grad -8.0"""
+    a, b = code.new(-2.0, "a"), code.new(3.0, "b")
+    with doing("d = a * b; e = a + b; f = d * e"):
+        d = a * b
+        e = a + b
+        f = d * e
+    backward(code, f, "f", "f.backward()")
+    after = "d = a * b; e = a + b; f = d * e; f.backward()"
+    want_grad(a, "a", -3.0, after)
+    want_grad(b, "b", -8.0, after)
+
+
+def _number_op(code, expr, fn, want_data, want_grad_a, method):
+    a = code.new(2.0, "a")
+    try:
+        out = fn(a)
+    except Exception as e:
+        text = f"{type(e).__name__}: {e}"
+        if isinstance(e, AttributeError) and "has no attribute 'data'" in str(e):
+            raise CheckFailed(f"`{expr}` with a = Value(2.0) raised {text}: a plain number is not a "
+                              "Value; wrap it first: `other = other if isinstance(other, Value) "
+                              f"else Value(other)` in `{method}`") from None
+        if isinstance(e, TypeError) and "unsupported operand" in str(e):
+            raise CheckFailed(f"`{expr}` with a = Value(2.0) raised {text}: Python asks the Value "
+                              f"on the right for `{method}`; define it") from None
+        raise ReaderError(expr, e) from e
+    want_value(code, out, expr)
+    expect(close(out.data, want_data), f"`{expr}` with a = 2.0 should be {fmt(want_data)}, "
+           f"got {fmt(out.data)}")
+    backward(code, out, "out", f"({expr}).backward()")
+    want_grad(a, "a", want_grad_a, f"out = {expr}; out.backward()")
+
+
+@step("more-ops")
+def number_on_either_side(code):
+    """numbers on either side: `a + 1`, `1 + a`, `a * 3`, `3 * a`"""
+    _number_op(code, "a + 1", lambda a: a + 1, 3.0, 1.0, "__add__")
+    _number_op(code, "a * 3", lambda a: a * 3, 6.0, 3.0, "__mul__")
+    _number_op(code, "3 * a", lambda a: 3 * a, 6.0, 3.0, "__rmul__")
+    _number_op(code, "1 + a", lambda a: 1 + a, 3.0, 1.0, "__radd__")
+
+
+@step("more-ops")
+def exp_op(code):
+    """`a.exp()`: e**a, and its gradient is its own output"""
+    _number_op(code, "a.exp()", lambda a: a.exp(), math.exp(2.0), math.exp(2.0), "exp")
+    a = code.new(2.0, "a")
+    with doing("b = a.exp() + a"):
+        b = a.exp() + a
+    backward(code, b, "b", "b.backward()")
+    got = grad_of(a, "a")
+    want = math.exp(2.0) + 1
+    expect(close(got, want), f"after `b = a.exp() + a; b.backward()` with a = 2.0, `a.grad` should be "
+           f"e**2 + 1 = {fmt(want)}, got {fmt(got)}: in `exp`'s `_backward`, write `self.grad += ...`, "
+           "not `=` (the video itself slips here; the published notebook fixed it)")
+
+
+@step("more-ops")
+def pow_op(code):
+    """`a**2` and `a**-1`: a number exponent, gradient other * a**(other - 1)"""
+    _number_op(code, "a**2", lambda a: a**2, 4.0, 4.0, "__pow__")
+    _number_op(code, "a**-1", lambda a: a**-1, 0.5, -0.25, "__pow__")
+
+
+@step("more-ops")
+def div_neg_sub(code):
+    """`a / b`, `-a`, `a - b`, with their gradients"""
+    a, b = code.new(2.0, "a"), code.new(4.0, "b")
+    with doing("c = a / b"):
+        c = a / b
+    want_value(code, c, "a / b", "`__truediv__` should `return self * other**-1`")
+    expect(close(c.data, 0.5), f"`a / b` with a = 2.0, b = 4.0 should be 0.5, got {fmt(c.data)}")
+    backward(code, c, "c", "c.backward()")
+    want_grad(a, "a", 0.25, "c = a / b; c.backward()", "1 / b = ")
+    want_grad(b, "b", -0.125, "c = a / b; c.backward()", "-a / b**2 = ")
+    _number_op(code, "-a", lambda a: -a, -2.0, -1.0, "__neg__")
+    a, b = code.new(2.0, "a"), code.new(4.0, "b")
+    with doing("c = a - b"):
+        c = a - b
+    want_value(code, c, "a - b", "`__sub__` should `return self + (-other)`")
+    expect(close(c.data, -2.0), f"`a - b` with a = 2.0, b = 4.0 should be -2.0, got {fmt(c.data)}")
+    backward(code, c, "c", "c.backward()")
+    want_grad(a, "a", 1.0, "c = a - b; c.backward()")
+    want_grad(b, "b", -1.0, "c = a - b; c.backward()")
+
+
+@step("more-ops")
+def tanh_from_exp(code):
+    """tanh rebuilt as (e - 1) / (e + 1) with e = (2*n).exp() gives tanh's value and gradient"""
+    n = code.new(0.8813735870195432, "n")
+    with doing("e = (2 * n).exp(); o = (e - 1) / (e + 1)"):
+        e = (2 * n).exp()
+        o = (e - 1) / (e + 1)
+    want_value(code, o, "(e - 1) / (e + 1)")
+    expect(close(o.data, math.tanh(n.data)), f"`(e - 1) / (e + 1)` should be tanh(n) = "
+           f"{fmt(math.tanh(n.data))}, got {fmt(o.data)}")
+    backward(code, o, "o", "o.backward()")
+    want_grad(n, "n", 1 - math.tanh(n.data) ** 2, "o = (e - 1) / (e + 1); o.backward()", "1 - o**2 = ")
+
+
+X = [2.0, 3.0, -1.0]
+
+
+def _neuron_out(code, neuron, x, where):
+    """What `neuron(x)` should give, from the reader's own weights: tanh(w·x + b)."""
+    w = attr(neuron, "w", where, "keep the weights in `self.w`, a list of Values")
+    b = attr(neuron, "b", where, "keep the bias in `self.b`, a Value")
+    return math.tanh(sum(wi.data * xi for wi, xi in zip(w, x)) + b.data)
+
+
+@step("mlp")
+def neuron(code):
+    """`Neuron(3)`: 3 random weights and a bias in [-1, 1]; `n(x)` is tanh(w·x + b)"""
+    Neuron = code.name("Neuron", "write `class Neuron:`")
+    random.seed(1)
+    with doing("n = Neuron(3)"):
+        n = Neuron(3)
+    w = attr(n, "w", "Neuron(3)", "keep the weights in `self.w`, a list of Values")
+    expect(isinstance(w, list) and len(w) == 3 and all(is_value(code, v) for v in w),
+           f"`Neuron(3).w` should be a list of 3 Values, got {w!r}")
+    expect(len({id(v) for v in w}) == 3, "`Neuron(3).w` holds the same Value several times: make "
+           "one `Value(random.uniform(-1, 1))` per input, `for _ in range(nin)`")
+    b = attr(n, "b", "Neuron(3)", "keep the bias in `self.b`, a Value")
+    expect(is_value(code, b), f"`Neuron(3).b` should be a Value, got {b!r}")
+    expect(all(-1 <= v.data <= 1 for v in w + [b]),
+           "the weights and the bias should start random in [-1, 1]: `random.uniform(-1, 1)`")
+    with doing("n([2.0, 3.0, -1.0])"):
+        out = n(X)
+    want_value(code, out, "n([2.0, 3.0, -1.0])", "`__call__` should return `act.tanh()`")
+    want = _neuron_out(code, n, X, "Neuron(3)")
+    if not close(out.data, want):
+        wx = sum(wi.data * xi for wi, xi in zip(w, X))
+        hint = ""
+        if close(out.data, math.tanh(wx)):
+            hint = ": the bias is missing; start the sum at `self.b`"
+        elif close(out.data, wx + b.data):
+            hint = ": apply the activation, `act.tanh()`"
+        raise CheckFailed(f"`n([2.0, 3.0, -1.0])` should be tanh(w·x + b) = {fmt(want)} with your "
+                          f"neuron's weights, got {fmt(out.data)}{hint}")
+    backward(code, out, "out", "n(x).backward()")
+    want_grad(w[0], "n.w[0]", X[0] * (1 - out.data**2), "out = n([2.0, 3.0, -1.0]); out.backward()",
+              "x[0] * (1 - out**2) = ")
+
+
+@step("mlp")
+def layer(code):
+    """`Layer(3, 4)`: 4 separate neurons, a list of 4 outputs; `Layer(3, 1)` gives one Value"""
+    Layer = code.name("Layer", "write `class Layer:`")
+    random.seed(2)
+    with doing("layer = Layer(3, 4)"):
+        lay = Layer(3, 4)
+    neurons = attr(lay, "neurons", "Layer(3, 4)", "keep the neurons in `self.neurons`")
+    expect(isinstance(neurons, list) and len(neurons) == 4,
+           f"`Layer(3, 4).neurons` should be a list of 4 neurons, got {neurons!r}")
+    expect(len({id(n) for n in neurons}) == 4, "the 4 neurons of `Layer(3, 4)` are the same object: "
+           "`[Neuron(nin)] * nout` repeats one neuron; write `[Neuron(nin) for _ in range(nout)]`")
+    with doing("layer([2.0, 3.0, -1.0])"):
+        outs = lay(X)
+    expect(isinstance(outs, list) and len(outs) == 4,
+           f"`Layer(3, 4)([2.0, 3.0, -1.0])` should be a list of 4 Values, got {outs!r}")
+    for i, (n, out) in enumerate(zip(neurons, outs)):
+        want_value(code, out, f"Layer(3, 4)(x)[{i}]")
+        want = _neuron_out(code, n, X, f"layer.neurons[{i}]")
+        expect(close(out.data, want), f"`Layer(3, 4)(x)[{i}]` should be `layer.neurons[{i}](x)` = "
+               f"{fmt(want)}, got {fmt(out.data)}")
+    with doing("Layer(3, 1)([2.0, 3.0, -1.0])"):
+        one = Layer(3, 1)(X)
+    want_value(code, one, "Layer(3, 1)(x)", "a layer of one neuron returns its one output, not a "
+               "list: `return outs[0] if len(outs) == 1 else outs`")
+
+
+@step("mlp")
+def mlp(code):
+    """`MLP(3, [4, 4, 1])`: layers of 4, 4 and 1 neurons; `n(x)` feeds each layer's output to the next"""
+    MLP = code.name("MLP", "write `class MLP:`")
+    random.seed(3)
+    with doing("n = MLP(3, [4, 4, 1])"):
+        n = MLP(3, [4, 4, 1])
+    layers = attr(n, "layers", "MLP(3, [4, 4, 1])", "keep the layers in `self.layers`")
+    expect(isinstance(layers, list) and len(layers) == 3,
+           f"`MLP(3, [4, 4, 1]).layers` should be a list of 3 layers, got {layers!r}")
+    for i, (nin, nout) in enumerate(((3, 4), (4, 4), (4, 1))):
+        neurons = attr(layers[i], "neurons", f"layers[{i}]", "keep the neurons in `self.neurons`")
+        ws = [len(getattr(nn, "w", ())) for nn in neurons]
+        expect(len(neurons) == nout and all(k == nin for k in ws),
+               f"`MLP(3, [4, 4, 1]).layers[{i}]` should be `Layer({nin}, {nout})`: {nout} neurons of "
+               f"{nin} inputs each, got {len(neurons)} neurons with {ws} inputs: sizes "
+               "`sz = [nin] + nouts`, layer i is `Layer(sz[i], sz[i+1])`")
+    with doing("n([2.0, 3.0, -1.0])"):
+        out = n(X)
+    want_value(code, out, "MLP(3, [4, 4, 1])(x)", "the last layer has one neuron: one Value")
+    x = X
+    for lay in layers:
+        x = [_neuron_out(code, nn, x, "a neuron") for nn in lay.neurons]
+    expect(close(out.data, x[0]), f"`MLP(3, [4, 4, 1])([2.0, 3.0, -1.0])` should be {fmt(x[0])} "
+           f"(each layer's outputs fed to the next), got {fmt(out.data)}")
+
+
+def _params(code, obj, expr):
+    fn = attr(obj, "parameters", expr, "write the method `parameters(self)`")
+    with doing(f"{expr}.parameters()"):
+        ps = fn()
+    expect(isinstance(ps, list), f"`{expr}.parameters()` should be a list, got {ps!r}")
+    for p in ps:
+        if isinstance(p, list):
+            raise CheckFailed(f"`{expr}.parameters()` should be one flat list of Values, got a list "
+                              "of lists: collect with `[p for n in self.neurons for p in "
+                              "n.parameters()]`")
+        expect(is_value(code, p), f"`{expr}.parameters()` should hold only Values, got {p!r}")
+    expect(len({id(p) for p in ps}) == len(ps), f"`{expr}.parameters()` lists a Value twice")
+    return ps
+
+
+@step("parameters")
+def neuron_parameters(code):
+    """`Neuron(3).parameters()` is its 3 weights and its bias: `w + [b]`, the same objects"""
+    random.seed(4)
+    with doing("n = Neuron(3)"):
+        n = code.name("Neuron", "write `class Neuron:`")(3)
+    ps = _params(code, n, "Neuron(3)")
+    want = n.w + [n.b]
+    if len(ps) == 3 and all(p is q for p, q in zip(ps, n.w)):
+        raise CheckFailed("`Neuron(3).parameters()` should be 4 Values, got 3: the bias is missing "
+                          "(`return self.w + [self.b]`)")
+    expect(len(ps) == 4 and all(p is q for p, q in zip(ps, want)),
+           f"`Neuron(3).parameters()` should be the neuron's own Values `self.w + [self.b]` "
+           f"(not copies), got {ps!r}")
+
+
+@step("parameters")
+def layer_and_mlp_parameters(code):
+    """`Layer(3, 4)` has 16 parameters; `MLP(3, [4, 4, 1])` has 41, every weight and bias once"""
+    random.seed(5)
+    with doing("layer = Layer(3, 4)"):
+        lay = code.name("Layer", "write `class Layer:`")(3, 4)
+    ps = _params(code, lay, "Layer(3, 4)")
+    expect(len(ps) == 16, f"`Layer(3, 4).parameters()` should hold 4 × (3 + 1) = 16 Values, got {len(ps)}")
+    with doing("n = MLP(3, [4, 4, 1])"):
+        n = code.name("MLP", "write `class MLP:`")(3, [4, 4, 1])
+    ps = _params(code, n, "MLP(3, [4, 4, 1])")
+    expect(len(ps) == 41, f"`MLP(3, [4, 4, 1]).parameters()` should hold 41 Values (4·4 + 4·5 + 1·5), "
+           f"got {len(ps)}")
+    own = [p for lay in n.layers for nn in lay.neurons for p in nn.w + [nn.b]]
+    expect({id(p) for p in own} == {id(p) for p in ps},
+           "`MLP(3, [4, 4, 1]).parameters()` should be the network's own weights and biases")
+
+
+XS = [[2.0, 3.0, -1.0], [3.0, -1.0, 0.5], [0.5, 1.0, 1.0], [1.0, 1.0, -1.0]]
+YS = [1.0, -1.0, -1.0, 1.0]
+
+
+def _model(code, seed):
+    random.seed(seed)
+    with doing("n = MLP(3, [4, 4, 1])"):
+        return code.name("MLP", "write `class MLP:`")(3, [4, 4, 1])
+
+
+def _expected_losses(code, seed, steps, lr, zero=True, sign=-1.0):
+    """The losses of the lecture's loop (or of one of its classic mistakes) on a fresh model."""
+    n = _model(code, seed)
+    losses = []
+    with doing("the lecture's training loop, run on your classes"):
+        for _ in range(steps):
+            loss = code.Value(0.0)
+            for x, y in zip(XS, YS):
+                loss = loss + (n(x) - y) ** 2
+            ps = n.parameters()
+            if zero:
+                for p in ps:
+                    p.grad = 0.0
+            loss.backward()
+            for p in ps:
+                p.data += sign * lr * p.grad
+            losses.append(loss.data)
+    return losses
+
+
+@step("training")
+def training_loop(code):
+    """`train(n, xs, ys, steps, lr)`: the lecture's loop, returning the loss of every step"""
+    train = code.name("train", "write `def train(n, xs, ys, steps=20, lr=0.1):` that returns the "
+                      "list of losses")
+    seed, steps, lr = 1337, 6, 0.05
+    n = _model(code, seed)
+    with doing(f"train(n, xs, ys, steps={steps}, lr={lr})"):
+        got = train(n, XS, YS, steps=steps, lr=lr)
+    expect(isinstance(got, list), f"`train(...)` should return the list of the losses, one per step, "
+           f"got {got!r}")
+    expect(len(got) == steps, f"`train(n, xs, ys, steps={steps}, ...)` should return {steps} losses, "
+           f"got {len(got)}")
+    for i, g in enumerate(got):
+        expect(isinstance(g, (int, float)), f"`train(...)` should return numbers (`loss.data`), got "
+               f"{g!r} at step {i}")
+    want = _expected_losses(code, seed, steps, lr)
+    if all(close(g, w) for g, w in zip(got, want)):
+        expect(want[-1] < want[0], "the loss should go down")
+        return
+    if not close(got[0], want[0]):
+        raise CheckFailed(f"the loss at step 0 should be the summed squared error "
+                          f"`sum((yout - ygt)**2 for ygt, yout in zip(ys, ypred))` = {fmt(want[0])}, "
+                          f"got {fmt(got[0])}")
+    i = next(i for i, (g, w) in enumerate(zip(got, want)) if not close(g, w))
+    if all(close(g, w) for g, w in zip(got, _expected_losses(code, seed, steps, lr, zero=False))):
+        raise CheckFailed(f"the loss at step {i} should be {fmt(want[i])}, got {fmt(got[i])}: the "
+                          "gradients were not reset. They accumulate (`+=`), so each "
+                          "`loss.backward()` adds to the last step's: set `p.grad = 0.0` for every "
+                          "parameter before `loss.backward()` (the bug found at 2:11:48 in the video)")
+    if all(close(g, w) for g, w in zip(got, _expected_losses(code, seed, steps, lr, sign=1.0))):
+        raise CheckFailed(f"the loss went up, to {fmt(got[-1])} after {steps} steps: the update must "
+                          "step *against* the gradient, `p.data += -lr * p.grad`")
+    if all(close(g, got[0]) for g in got):
+        raise CheckFailed(f"the loss stays at {fmt(got[0])}: the parameters never change. Update "
+                          "them after `loss.backward()`, and don't reset the gradients between the "
+                          "backward pass and the update")
+    raise CheckFailed(f"the loss at step {i} should be {fmt(want[i])}, got {fmt(got[i])}: each step "
+                      "is forward pass, loss, zero the gradients, `loss.backward()`, "
+                      "`p.data += -lr * p.grad`")
+
+
+# --- Running a step ------------------------------------------------------------------------------
+
+STEP_IDS = ["value", "graph", "by-hand", "closures", "backward", "accumulate", "more-ops", "mlp",
+            "parameters", "training"]
+assert list(CHECKS) == STEP_IDS
+
+
+def checks_for(step_id):
+    """The carried checks of the steps before, in order (so that a regression is reported where it
+    starts), then the step's own checks."""
+    if step_id not in CHECKS:
+        raise LookupError(f"there is no step {step_id!r}; the steps are: {', '.join(STEP_IDS)}")
+    i = STEP_IDS.index(step_id)
+    earlier = [fn for s in STEP_IDS[:i] for fn in CHECKS[s] if fn.carried]
+    return earlier + CHECKS[step_id]
+
+
+def _where(error, filename, source):
+    """' (line N of your code: `...`)' for the deepest frame of the reader's code in `error`."""
+    lineno = None
+    if isinstance(error, SyntaxError) and error.filename == filename:
+        lineno = error.lineno
+    for frame, n in traceback.walk_tb(error.__traceback__):
+        if frame.f_code.co_filename == filename:
+            lineno = n
+    if lineno is None:
+        return ""
+    lines = source.splitlines()
+    text = lines[lineno - 1].strip() if 0 < lineno <= len(lines) else ""
+    where = f"line {lineno}" if filename == "<your code>" else f"{filename}, line {lineno}"
+    return f" ({where}: `{text}`)" if text else f" ({where})"
+
+
+def _describe(error, doing_what, filename, source):
+    return (f"{doing_what} raised {type(error).__name__}: {error}"
+            f"{_where(error, filename, source)}")
+
+
+def check(step_id, source, filename="<your code>"):
+    """Run the reader's `source`, then the checks of `step_id`; stop at the first failure."""
+    checks = checks_for(step_id)
+    out = io.StringIO()
+    passed = []
+    ns = {"__name__": "__buildit__"}
+    state = random.getstate()
+    limit = sys.getrecursionlimit()
+    try:
+        with contextlib.redirect_stdout(out):
+            try:
+                exec(compile(source, filename, "exec"), ns)
+            except SyntaxError as e:
+                return Result(step_id, False, passed, _describe(e, "your code", filename, source),
+                              out.getvalue())
+            except Exception as e:
+                return Result(step_id, False, passed, _describe(e, "running your code", filename,
+                                                                source), out.getvalue())
+            code = Code(ns)
+            for fn in checks:
+                failed = fn.__doc__
+                try:
+                    fn(code)
+                except CheckFailed as e:
+                    return Result(step_id, False, passed, str(e), out.getvalue(), failed)
+                except ReaderError as e:
+                    return Result(step_id, False, passed,
+                                  _describe(e.error, f"`{e.doing}`", filename, source), out.getvalue(),
+                                  failed)
+                except RecursionError as e:
+                    return Result(step_id, False, passed,
+                                  _describe(e, "checking", filename, source), out.getvalue(), failed)
+                except Exception as e:  # odd reader objects that the helpers did not foresee
+                    return Result(step_id, False, passed,
+                                  _describe(e, f"checking “{fn.__doc__}”", filename, source)
+                                  + " — your code gave the check something it did not expect",
+                                  out.getvalue(), failed)
+                passed.append(fn.__doc__)
+    finally:
+        random.setstate(state)
+        sys.setrecursionlimit(limit)
+    return Result(step_id, True, passed, "", out.getvalue())

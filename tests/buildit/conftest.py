@@ -1,0 +1,7 @@
+"""The track's checks are imported from this checkout (the repository root on `sys.path`)."""
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))

@@ -1,0 +1,20 @@
+# Wrong on purpose: __add__ changes self instead of making a new Value.
+# expect: changed its inputs
+class Value:
+
+    def __init__(self, data, _children=(), _op="", label=""):
+        self.data = data
+        self._prev = set(_children)
+        self._op = _op
+        self.label = label
+
+    def __repr__(self):
+        return f"Value(data={self.data})"
+
+    def __add__(self, other):
+        self.data = self.data + other.data
+        return self
+
+    def __mul__(self, other):
+        out = Value(self.data * other.data, (self, other), "*")
+        return out

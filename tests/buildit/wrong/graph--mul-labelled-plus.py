@@ -1,0 +1,20 @@
+# Wrong on purpose: __mul__ copied from __add__, its _op left as '+'.
+# expect: `e._op` should be '*', got '+'
+class Value:
+
+    def __init__(self, data, _children=(), _op="", label=""):
+        self.data = data
+        self._prev = set(_children)
+        self._op = _op
+        self.label = label
+
+    def __repr__(self):
+        return f"Value(data={self.data})"
+
+    def __add__(self, other):
+        out = Value(self.data + other.data, (self, other), "+")
+        return out
+
+    def __mul__(self, other):
+        out = Value(self.data * other.data, (self, other), "+")
+        return out
