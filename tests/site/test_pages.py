@@ -11,11 +11,15 @@ from conftest import ROOT
 
 import pagecode
 
-PAGES = sorted((ROOT / "docs").glob("*.md"))
+PAGES = sorted((ROOT / "docs").glob("*.md")) + sorted((ROOT / "docs" / "build-it").glob("*.md"))
 WITH_CODE = PAGES + [ROOT / "README.md"]  # the README's example runs too
 
 
-@pytest.mark.parametrize("page", WITH_CODE, ids=lambda p: p.name)
+def _id(page):
+    return f"build-it/{page.name}" if page.parent.name == "build-it" else page.name
+
+
+@pytest.mark.parametrize("page", WITH_CODE, ids=_id)
 def test_page_code_runs_and_prints_what_the_page_shows(page):
     import matplotlib
 
@@ -49,7 +53,7 @@ def test_in_ci_a_page_block_skipped_for_a_missing_module_fails(monkeypatch, ci):
             report_skipped("page.md", runs)
 
 
-@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
+@pytest.mark.parametrize("page", PAGES, ids=_id)
 def test_every_heading_has_an_explicit_id(page):
     text = re.sub(r"^(`{3,}).*?^\1", "", page.read_text(encoding="utf-8"), flags=re.M | re.S)
     headings = [line for line in text.splitlines() if re.match(r"#{1,6} ", line)]

@@ -1,0 +1,122 @@
+"""The "Build it yourself" track (docs/build-it/): its code comes from buildit/, never copied.
+
+A track page writes HTML-comment markers, each on a line of its own (indented inside a fold):
+
+    <!-- buildit:steps -->             the list of all steps, with their chapter and video moment
+    <!-- buildit:step STEP -->         the step's place: number, chapter, video moment
+    <!-- buildit:starter STEP -->      the code the step starts from (the previous step's solution)
+    <!-- buildit:checks STEP -->       what the step's checks try, one line each
+    <!-- buildit:example STEP -->      the real report of the checks on the step's starter
+    <!-- buildit:command STEP -->      the local command that checks the reader's file
+    <!-- buildit:solution STEP -->     the step's reference solution
+
+The code is shown in ```` ```python title="..." ```` fences, which the page runner does not run:
+a step's code is checked more strictly than by running it. The build runs the step's checks
+(buildit/checks.py) on every reference solution it includes, and stops if one does not pass,
+naming the page and the check's message; tests/buildit/ checks them and the known-wrong
+solutions too. Must come before chapters.py in mkdocs.yml: its `video:` links are resolved there.
+"""
+import re
+import sys
+from pathlib import Path
+
+import yaml
+from mkdocs.exceptions import PluginError
+
+MARKER = re.compile(r"^(?P<indent>[ \t]*)<!-- buildit:(?P<what>[a-z]+)(?: (?P<step>[a-z-]+))? -->[ \t]*$",
+                    re.M)
+_chapters = {}
+
+
+def on_config(config):
+    root = str(Path(config.config_file_path).parent)
+    if root not in sys.path:
+        sys.path.insert(0, root)
+    # A fresh buildit for every build, so that `mkdocs serve` shows edits to buildit/.
+    for name in [m for m in sys.modules if m == "buildit" or m.startswith("buildit.")]:
+        del sys.modules[name]
+    data = yaml.safe_load((Path(config.docs_dir) / "chapters.yml").read_text(encoding="utf-8"))
+    number = 0
+    for part in data["parts"]:
+        for ch in part["chapters"]:
+            number += 1
+            _chapters[ch["id"]] = {**ch, "number": number}
+    return config
+
+
+def on_page_markdown(markdown, page, config, files):
+    if "<!-- buildit:" not in markdown:
+        return markdown
+    import buildit
+    from buildit import checks
+
+    where = page.file.src_uri
+    depth = where.count("/")
+    up = "../" * depth  # links from a track page to a chapter page
+
+    def expand(m):
+        what, step_id, indent = m["what"], m["step"], m["indent"]
+        if what == "steps":
+            text = _steps_list(buildit.STEPS, up, where)
+        else:
+            if not step_id:
+                raise PluginError(f"{where}: <!-- buildit:{what} --> needs a step id")
+            try:
+                s = buildit.get(step_id)
+            except LookupError as e:
+                raise PluginError(f"{where}: <!-- buildit:{what} {step_id} -->: {e}") from None
+            if what == "step":
+                text = _step_place(buildit.STEPS, s, up)
+            elif what == "starter":
+                text = _fence(buildit.starter(step_id), "mycode.py")
+            elif what == "solution":
+                code = buildit.solution(step_id)
+                result = buildit.check(step_id, code, filename=f"buildit/solutions/{step_id}.py")
+                if not result.ok:
+                    raise PluginError(f"{where}: the reference solution of step {step_id!r} fails "
+                                      f"its checks: {result.message}")
+                text = _fence(code, f"buildit/solutions/{step_id}.py")
+            elif what == "example":  # the real report of checking this step's starter
+                result = buildit.check(step_id, buildit.starter(step_id), filename="mycode.py")
+                if result.ok:
+                    raise PluginError(f"{where}: the starter of step {step_id!r} passes its checks")
+                text = f"```text\n{result.report()}\n```"
+            elif what == "checks":
+                text = "\n".join(f"- {fn.__doc__}" for fn in checks.CHECKS[step_id])
+            elif what == "command":
+                text = f"```console\n$ .venv/bin/python -m buildit check {step_id} mycode.py\n```"
+            else:
+                raise PluginError(f"{where}: unknown marker <!-- buildit:{what} -->")
+        return "\n".join(indent + line if line else line for line in text.split("\n"))
+
+    return MARKER.sub(expand, markdown)
+
+
+def _fence(code, title):
+    return f'```python title="{title}"\n{code.rstrip()}\n```'
+
+
+def _video(seconds):
+    return f"[{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}](video:{seconds})"
+
+
+def _chapter_link(chapter_id, up):
+    ch = _chapters[chapter_id]
+    return f"chapter {ch['number']}, [{ch['title']}]({up}{chapter_id}.md)"
+
+
+def _step_place(steps, s, up):
+    n = steps.index(s) + 1
+    return (f"Step {n} of {len(steps)} of [Build it yourself]({up}build-it/index.md) · the video "
+            f"writes this code from {_video(s.video)}, in {_chapter_link(s.chapter, up)}\n"
+            "{ .mg-chapter-meta }")
+
+
+def _steps_list(steps, up, where):
+    here = where.rsplit("/", 1)[0] + "/" if "/" in where else ""
+    rows = []
+    for i, s in enumerate(steps, start=1):
+        link = f"{s.id}.md" if here == "build-it/" else f"{up}build-it/{s.id}.md"
+        rows.append(f"{i}. [{s.title}]({link}): {s.goal} "
+                    f"(video {_video(s.video)}, {_chapter_link(s.chapter, up)})")
+    return "\n".join(rows)
