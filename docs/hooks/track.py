@@ -7,6 +7,8 @@ A track page writes HTML-comment markers, each on a line of its own (indented in
     <!-- buildit:starter STEP -->      the code the step starts from (the previous step's solution)
     <!-- buildit:checks STEP -->       what the step's checks try, one line each
     <!-- buildit:example STEP -->      the real report of the checks on the step's starter
+    <!-- buildit:editor STEP -->       the place of the step's editor and Check button (buildit.js)
+    <!-- buildit:track -->             the place of the track's note and reset button (buildit.js)
     <!-- buildit:command STEP -->      the local command that checks the reader's file
     <!-- buildit:solution STEP -->     the step's reference solution
 
@@ -15,13 +17,19 @@ a step's code is checked more strictly than by running it. The build runs the st
 (buildit/checks.py) on every reference solution it includes, and stops if one does not pass,
 naming the page and the check's message; tests/buildit/ checks them and the known-wrong
 solutions too. Must come before chapters.py in mkdocs.yml: its `video:` links are resolved there.
+
+The editor and the track's note are empty elements that docs/assets/buildit.js fills only when the
+site has the in-page Python (window.mgPython, docs/assets/run/run.js): a page never shows a button
+that cannot work. The checks are shipped as assets/buildit/checks.py for it.
 """
+import html
 import re
 import sys
 from pathlib import Path
 
 import yaml
 from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
 
 MARKER = re.compile(r"^(?P<indent>[ \t]*)<!-- buildit:(?P<what>[a-z]+)(?: (?P<step>[a-z-]+))? -->[ \t]*$",
                     re.M)
@@ -44,6 +52,13 @@ def on_config(config):
     return config
 
 
+def on_files(files, config):
+    # The checks, for the page's Check button: the same file as the local command's, byte for byte.
+    checks = Path(config.config_file_path).parent / "buildit" / "checks.py"
+    files.append(File.generated(config, "assets/buildit/checks.py", content=checks.read_text(encoding="utf-8")))
+    return files
+
+
 def on_page_markdown(markdown, page, config, files):
     if "<!-- buildit:" not in markdown:
         return markdown
@@ -58,6 +73,8 @@ def on_page_markdown(markdown, page, config, files):
         what, step_id, indent = m["what"], m["step"], m["indent"]
         if what == "steps":
             text = _steps_list(buildit.STEPS, up, where)
+        elif what == "track":  # the track's reset and note, filled by docs/assets/buildit.js
+            text = '<div class="mg-buildit-track"></div>'
         else:
             if not step_id:
                 raise PluginError(f"{where}: <!-- buildit:{what} --> needs a step id")
@@ -81,6 +98,12 @@ def on_page_markdown(markdown, page, config, files):
                 if result.ok:
                     raise PluginError(f"{where}: the starter of step {step_id!r} passes its checks")
                 text = f"```text\n{result.report()}\n```"
+            elif what == "editor":  # filled by docs/assets/buildit.js when the page can run Python
+                i = [x.id for x in buildit.STEPS].index(step_id)
+                prev = buildit.STEPS[i - 1].id if i else ""
+                starter = html.escape(buildit.starter(step_id), quote=True).replace("\n", "&#10;")
+                text = (f'<div class="mg-buildit" data-step="{step_id}" data-prev="{prev}" '
+                        f'data-number="{i + 1}" data-starter="{starter}"></div>')
             elif what == "checks":
                 text = "\n".join(f"- {fn.__doc__}" for fn in checks.CHECKS[step_id])
             elif what == "command":
@@ -117,6 +140,6 @@ def _steps_list(steps, up, where):
     rows = []
     for i, s in enumerate(steps, start=1):
         link = f"{s.id}.md" if here == "build-it/" else f"{up}build-it/{s.id}.md"
-        rows.append(f"{i}. [{s.title}]({link}): {s.goal} "
+        rows.append(f'{i}. <span class="mg-buildit-mark" data-step="{s.id}"></span>[{s.title}]({link}): {s.goal} '
                     f"(video {_video(s.video)}, {_chapter_link(s.chapter, up)})")
     return "\n".join(rows)

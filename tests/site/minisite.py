@@ -44,7 +44,8 @@ def make_minisite(path, pages, nav, plugin_config=None):
     docs = path / "docs"
     # Everything the build needs from docs/ (hooks, theme overrides, assets, metadata), no page.
     shutil.copytree(ROOT / "docs", docs, ignore=shutil.ignore_patterns("*.md", "examples", "__pycache__"))
-    shutil.copytree(ROOT / "micrograd", path / "micrograd", ignore=shutil.ignore_patterns("__pycache__"))
+    for package in ("micrograd", "buildit"):  # the engine, and the track's checks (hooks/track.py)
+        shutil.copytree(ROOT / package, path / package, ignore=shutil.ignore_patterns("__pycache__"))
     for name in ("CITATION.cff", "pyproject.toml"):
         shutil.copy(ROOT / name, path / name)
     for name, text in pages.items():

@@ -65,7 +65,8 @@ def make_site(tmp_path, page_text, notebook=None):
     docs = tmp_path / "docs"
     # Everything the build needs (hooks, theme overrides, assets, metadata), but none of the pages.
     shutil.copytree(ROOT / "docs", docs, ignore=shutil.ignore_patterns("*.md", "examples"))
-    shutil.copytree(ROOT / "micrograd", tmp_path / "micrograd")
+    for package in ("micrograd", "buildit"):  # the engine, and the track's checks (hooks/track.py)
+        shutil.copytree(ROOT / package, tmp_path / package)
     for name in ("CITATION.cff", "pyproject.toml"):  # docs/hooks/cite.py's metadata, beside mkdocs.yml
         shutil.copy(ROOT / name, tmp_path / name)
     (docs / "broken.md").write_text(page_text, encoding="utf-8")

@@ -1,0 +1,123 @@
+"""Build it yourself in the page (docs/assets/buildit.js): a step's Check runs buildit/checks.py in
+the in-page Python on the reader's code, with the keyboard only; the code and the progress stay in
+localStorage across a reload and an instant navigation; a step and the whole track can be reset.
+
+Where the site has no in-page Python (docs/assets/run/, another feature), the pages must not show
+a Check button at all: that is tested instead.
+"""
+import pytest
+from playwright.sync_api import expect
+
+from browsing import AXE, watch_errors
+from sitebuild import ROOT
+
+CHECK_TIMEOUT = 90_000  # ms: the first Check starts Pyodide (~10 s cold on 2 cores)
+STEP = "build-it/closures/"
+SOLUTION = (ROOT / "buildit" / "solutions" / "closures.py").read_text(encoding="utf-8")
+WRONG = (ROOT / "tests" / "buildit" / "wrong" / "closures--stores-none.py").read_text(encoding="utf-8")
+
+
+def _has_runner(site):
+    return (site / "assets" / "run" / "run.js").is_file()
+
+
+def _type_code(page, code):
+    """Replace the editor's text from the keyboard: focus it with Tab, select all, insert."""
+    editor = page.get_by_label("Your code for step 4, editable")
+    editor.focus()
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Delete")
+    page.keyboard.insert_text(code)
+
+
+def _check_with_keyboard(page):
+    """Tab from the editor to Check, press Enter, wait for the verdict; return the status text."""
+    out = page.locator(".mg-buildit-out")
+    out.evaluate("(o) => { delete o.dataset.state; }")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Check")).to_be_focused()
+    page.keyboard.press("Enter")
+    page.locator('.mg-buildit-out[data-state="pass"], .mg-buildit-out[data-state="fail"], '
+                 '.mg-buildit-out[data-state="error"]').wait_for(timeout=CHECK_TIMEOUT)
+    return out.get_attribute("data-state"), out.text_content()
+
+
+def test_without_the_in_page_python_there_is_no_check_button(built_site, new_context):
+    if _has_runner(built_site[0]):
+        pytest.skip("this site has the in-page Python: the Check button is tested below")
+    page = new_context().new_page()
+    errors = watch_errors(page)
+    page.goto(STEP)
+    expect(page.locator("pre code", has_text="buildit check closures mycode.py")).to_be_visible()
+    assert page.get_by_role("button", name="Check").count() == 0
+    assert page.locator(".mg-buildit").inner_html() == ""
+    assert not errors
+
+
+def test_check_in_the_page_with_the_keyboard(built_site, new_context):
+    if not _has_runner(built_site[0]):
+        pytest.skip("this site has no in-page Python (docs/assets/run/): no Check button to test")
+    page = new_context().new_page()
+    errors = watch_errors(page)
+    page.goto(STEP)
+    page.get_by_label("Your code for step 4, editable").wait_for()
+    # The editor starts from the step's starter: the reference solution of step 3.
+    starter = (ROOT / "buildit" / "solutions" / "by-hand.py").read_text(encoding="utf-8")
+    assert "def backprop_neuron" in page.get_by_label("Your code for step 4, editable").text_content()
+    assert "def backprop_neuron" in starter
+
+    _type_code(page, WRONG)
+    state, text = _check_with_keyboard(page)
+    assert state == "fail", text
+    assert "you stored the *result* of calling the closure" in text
+
+    _type_code(page, SOLUTION)
+    state, text = _check_with_keyboard(page)
+    assert state == "pass", text
+    assert "Step 4 passes: all 11 checks." in text
+
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate("async () => (await axe.run()).violations"
+                          ".filter(v => ['serious', 'critical'].includes(v.impact)).map(v => v.id + ': ' + v.help)")
+    assert not found, found
+
+    # A reload keeps the code and the progress.
+    page.reload()
+    page.get_by_label("Your code for step 4, editable").wait_for()
+    assert "out._backward = _backward\n" in page.evaluate("localStorage.getItem('mg-buildit:code:closures')")
+    expect(page.get_by_label("Your code for step 4, editable")).to_contain_text("self._backward = lambda: None")
+
+    # Instant navigation to the track's first page: step 4 is marked done, the others not.
+    page.evaluate("window.__same_document = true")
+    page.locator(".mg-chapter-meta a", has_text="Build it yourself").click()
+    page.wait_for_url("**/build-it/")
+    assert page.evaluate("window.__same_document") is True, "the navigation was not instant"
+    expect(page.locator('li.mg-buildit-done .mg-buildit-mark[data-step="closures"]')).to_have_count(1)
+    assert page.locator("li.mg-buildit-done").count() == 1
+
+    # The next step starts from the reader's own step 4 code, carried forward.
+    page.goto("build-it/backward/")
+    expect(page.get_by_label("Your code for step 5, editable")).to_contain_text("self._backward = lambda: None")
+
+    # Reset of the whole track (confirmed), then the marks are gone.
+    page.goto("build-it/")
+    page.once("dialog", lambda d: d.accept())
+    page.get_by_role("button", name="Erase my code and progress").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("li.mg-buildit-done")).to_have_count(0)
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('mg-buildit:')).length") == 0
+    assert not errors, errors
+
+
+def test_reset_of_one_step(built_site, new_context):
+    if not _has_runner(built_site[0]):
+        pytest.skip("this site has no in-page Python (docs/assets/run/)")
+    page = new_context().new_page()
+    page.goto(STEP)
+    page.get_by_label("Your code for step 4, editable").wait_for()
+    _type_code(page, "x = 1\n")
+    assert page.evaluate("localStorage.getItem('mg-buildit:code:closures')") == "x = 1\n"
+    page.get_by_role("button", name="Reset this step").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_label("Your code for step 4, editable")).to_contain_text("def backprop_neuron")
+    assert page.evaluate("localStorage.getItem('mg-buildit:code:closures')") is None
