@@ -80,7 +80,7 @@
 
   async function bindStep(holder) {
     const { step, prev, number } = holder.dataset;
-    const starter = holder.querySelector("template.mg-buildit-starter").content.textContent;
+    const starter = holder.dataset.starter;
     const view = { step, busy: false };
     current = view;
     let loaded = store.get(`code:${step}`) ?? (prev ? store.get(`code:${prev}`) : null) ?? starter;
