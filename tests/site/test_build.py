@@ -12,10 +12,11 @@ def test_strict_build_has_no_warnings_or_errors(built_site):
 
 def test_build_reports_rendered_graphs(built_site):
     _, log = built_site
-    m = re.search(r"rendered (\d+) graphs and (\d+) plots in ([\d.]+) s", log)
+    m = re.search(r"rendered (\d+) graphs, (\d+) backward-pass steppers and (\d+) plots in ([\d.]+) s", log)
     assert m, "the graphs hook did not log its summary"
-    FIGURES["graphs and plots rendered at build time"] = f"{m[1]} graphs, {m[2]} plots, {m[3]} s of page code"
-    assert int(m[1]) > 0
+    FIGURES["graphs, steppers and plots rendered at build time"] = (
+        f"{m[1]} graphs, {m[2]} steppers, {m[3]} plots, {m[4]} s of page code")
+    assert int(m[1]) > 0 and int(m[2]) > 0
 
 
 def test_every_page_in_docs_is_built(built_site):
