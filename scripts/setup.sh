@@ -8,9 +8,9 @@ what="${1:-docs}"
 missing=()
 command -v dot >/dev/null || missing+=(graphviz)            # graph rendering at build time
 python3 -c "import ensurepip, venv" 2>/dev/null || missing+=(python3-venv)
+command -v npm >/dev/null || missing+=(nodejs npm)           # the in-page Python (web/), axe-core
 if [ "$what" = test ]; then
   command -v chromium >/dev/null || missing+=(chromium)      # the browser tests
-  command -v npm >/dev/null || missing+=(nodejs npm)         # axe-core for the browser tests
 fi
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
@@ -32,6 +32,15 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   .venv/bin/python -m pip install -q --disable-pip-version-check -r "requirements/$what.txt"
   .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps -e .
   echo "$want" > "$stamp"
+fi
+# The in-page Python, for serve and test alike: Pyodide, @viz-js/viz and CodeMirror, pinned in
+# web/package-lock.json, and the editor bundled by esbuild into web/dist/ (never committed);
+# docs/hooks/runner.py copies them into the built site.
+lock="$(cat web/package-lock.json web/src/* | sha256sum | cut -c1-16)"
+if [ "$(cat web/dist/.installed 2>/dev/null)" != "$lock" ]; then
+  echo "setup: installing the pinned in-page Python and editor into web/node_modules/, bundling web/dist/"
+  (cd web && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build >/dev/null)
+  echo "$lock" > web/dist/.installed
 fi
 if [ "$what" = test ]; then  # axe-core, pinned in tests/browser/package-lock.json, injected by the tests
   lock="$(sha256sum tests/browser/package-lock.json | cut -c1-16)"

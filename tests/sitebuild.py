@@ -27,6 +27,12 @@ def mkdocs_build(config, site_dir, env=None):
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    # What any static host must send for the in-page Python (docs/hooks/runner.py): browsers refuse
+    # a module script served as application/octet-stream, and compile .wasm as it streams only
+    # when it is served as application/wasm.
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
+                      ".mjs": "text/javascript", ".js": "text/javascript", ".wasm": "application/wasm"}
+
     def log_message(self, *args):
         pass
 

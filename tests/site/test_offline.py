@@ -16,7 +16,10 @@ JS_HOSTS_NEVER_LOADED = {
                  "none), and a ResizeObserver polyfill only in browsers that lack ResizeObserver",
     "api.github.com": "Material asks it for repository facts only when repo_url is set; it is not",
     "bit.ly": "a link inside a console message of the search worker",
-    "www.w3.org": "KaTeX's SVG and MathML namespace names, which are never fetched",
+    "www.w3.org": "KaTeX's, Viz.js's and CodeMirror's SVG and MathML namespace names, which are never fetched",
+    "cdn.jsdelivr.net": "Pyodide's default source of Python packages: the in-page Python loads none (micrograd "
+                        "and graphviz come from this site's python.zip); tests/browser/test_run_in_page.py "
+                        "proves that running code asks no other host for anything, the worker included",
 }
 EXTERNAL = r"(?:https?:)?//(?!127\.0\.0\.1|localhost)[a-z0-9.-]+\.[a-z]{2,}"
 HTML_LOADS = [
@@ -46,7 +49,7 @@ def test_pages_and_styles_load_nothing_from_other_hosts(built_site, suffix, patt
 def test_scripts_name_only_hosts_they_never_load(built_site):
     site, _ = built_site
     hosts = {}
-    for p in _files(site, ".js"):
+    for p in _files(site, ".js", ".mjs"):
         code = re.sub(r"/\*.*?\*/", "", p.read_text(encoding="utf-8", errors="replace"), flags=re.S)
         code = re.sub(r"(?m)^\s*//.*$", "", code)  # licence headers and comments name many hosts
         for m in re.finditer(r"https?://([a-z0-9.-]+\.[a-z]{2,})", code, re.I):

@@ -1,0 +1,263 @@
+// Run it in the page: Run / Edit / Reset / Stop under each runnable block (the spans that
+// docs/hooks/runner.py leaves after them). Nothing heavy loads before the first Run (or a hover
+// or focus on Run): then the page's blocks (pages/<page>.json), and Pyodide in a module worker
+// (worker.mjs). Running block k first replays blocks 0..k-1, as written or as edited, in one
+// namespace per page, exactly as the build runs them; the next block continues from there.
+// window.mgPython is the same machinery as one call, for other page features and the tests:
+//   await mgPython.exec(source, {ns, fresh, graph, filename}) -> {ok, stdout, stderr, error, svg}
+(() => {
+  const base = new URL(".", document.currentScript.src);
+  const at = (path) => new URL(path, base).href;
+  let worker = null, ready = null, nextId = 1, manifest = null;
+  const pending = new Map();
+  let view = { page: null, data: null, executed: [], busy: null, editors: new Map() };
+
+  function unsupported() {
+    if (location.protocol === "file:") return "To run this code in the page, serve the site over http (./scripts/serve) instead of opening its files.";
+    if (typeof WebAssembly !== "object") return "This browser has no WebAssembly, so it cannot run this code: copy it into Python instead.";
+    let module = false;
+    try {
+      const url = URL.createObjectURL(new Blob([""], { type: "text/javascript" }));
+      new Worker(url, { get type() { module = true; return "module"; } }).terminate();
+      URL.revokeObjectURL(url);
+    } catch (e) { /* no workers at all */ }
+    return module ? "" : "This browser cannot start module workers, so it cannot run this code: copy it into Python instead.";
+  }
+
+  function call(op, args = {}) {
+    const id = nextId++;
+    return new Promise((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      worker.postMessage({ id, op, ...args });
+    });
+  }
+
+  function start(onProgress) {
+    if (!worker) {
+      worker = new Worker(at("worker.mjs"), { type: "module" });
+      worker.onmessage = ({ data }) => {
+        if (data.progress) return start.onProgress?.(data);
+        const p = pending.get(data.id);
+        pending.delete(data.id);
+        if (p) data.failed ? p.reject(new Error(data.failed)) : p.resolve(data);
+      };
+      worker.onerror = (e) => { e.preventDefault(); stop(`Python could not start: ${e.message || "the worker failed"}`); };
+      ready = call("init");
+      ready.catch(() => {});
+    }
+    if (onProgress) start.onProgress = onProgress;
+    return ready;
+  }
+
+  function stop(why = "Stopped") {
+    if (worker) worker.terminate();
+    worker = ready = null;
+    view.executed = [];
+    for (const p of pending.values()) p.reject(new Error(why));
+    pending.clear();
+  }
+
+  const exec = async (source, opts = {}) => {
+    await start();
+    return call("exec", { source, filename: opts.filename ?? "<code>", ns: opts.ns ?? "page", fresh: !!opts.fresh,
+                          graph: !!opts.graph, prefix: opts.prefix });
+  };
+  window.mgPython = { exec, start: () => start(), stop, reset: async (ns) => { if (worker) await call("reset", { ns }); } };
+
+  async function pageData() {
+    if (!view.data) {
+      const page = view.page;
+      view.data = fetch(at(`pages/${page}.json`)).then((r) => {
+        if (!r.ok) throw new Error(`HTTP ${r.status} for this page's code`);
+        return r.json();
+      });
+      view.data.catch(() => { if (view.page === page) view.data = null; });
+    }
+    return view.data;
+  }
+
+  async function sizeNote() {
+    manifest ??= await fetch(at("vendor/manifest.json")).then((r) => r.json()).catch(() => ({ files: {} }));
+    let raw = 0, gz = 0;
+    for (const [name, [r, g]] of Object.entries(manifest.files)) {
+      if (name.startsWith("pyodide/") || name === "python.zip") { raw += r; gz += g; }
+    }
+    const mb = (n) => (n / 1048576).toFixed(1);
+    return `Loading Python into this page (once per visit): about ${mb(gz)} MB to download (${mb(raw)} MB unpacked).`;
+  }
+
+  const code = (data, i) => view.editors.get(i)?.get() ?? data.blocks[i].code;
+  const name = (i) => `<block ${i + 1}>`;
+
+  async function runBlock(k, ui) {
+    if (view.busy) return;
+    const mine = view;
+    view.busy = ui;
+    ui.running(true);
+    try {
+      const data = await pageData();
+      if (!worker) ui.say(await sizeNote(), 0);
+      await start((p) => ui.say(p.progress, p.step / p.steps));
+      const ns = `page:${data.page}`;
+      const want = data.blocks.slice(0, k).map((_, i) => code(data, i));
+      const fresh = !(mine.executed.length <= k && mine.executed.every((c, i) => c === want[i]));
+      if (fresh) { await call("reset", { ns }); mine.executed = []; }
+      for (let i = mine.executed.length; i < k; i++) {
+        const b = data.blocks[i];
+        if (!b.skip) {
+          ui.say(`Running the page's block ${i + 1} of ${k} before this one`, null);
+          const r = await call("exec", { source: want[i], filename: name(i), ns, graph: b.syntax === "graph" });
+          if (!r.ok) {
+            mine.executed = [null];  // the namespace is half made: the next Run replays from the start
+            return ui.show({ ...r, stdout: "", before: `Block ${i + 1} of the page (line ${b.line}) raised an error, so this block did not run:\n` });
+          }
+        }
+        mine.executed.push(want[i]);
+      }
+      const t0 = performance.now();
+      const r = await call("exec", { source: code(data, k), filename: name(k), ns, graph: data.blocks[k].syntax === "graph", prefix: `mg-run-${k}` });
+      mine.executed.push(code(data, k));
+      ui.show(r, performance.now() - t0);
+    } catch (e) {
+      ui.show({ ok: false, stdout: "", error: { traceback: e.message === "Stopped" ? "Stopped. The next Run starts Python afresh." : String(e.message || e) } });
+    } finally {
+      if (mine.busy === ui) mine.busy = null;
+      ui.running(false);
+    }
+  }
+
+  async function openEditor(k, holder, codeView, ui) {
+    if (view.editors.has(k)) return view.editors.get(k).focus();
+    const data = await pageData();
+    const box = document.createElement("div");
+    box.className = "mg-run-editor";
+    (codeView || holder).before(box);
+    const label = `Python code of block ${k + 1}, editable`;
+    let editor;
+    try {
+      const { createEditor } = await import(at("vendor/editor.mjs"));
+      editor = createEditor(box, code(data, k), { label, onRun: () => ui.run.click() });
+    } catch (e) {  // the plain fallback: a textarea
+      const area = document.createElement("textarea");
+      area.value = code(data, k);
+      area.setAttribute("aria-label", label);
+      area.rows = Math.min(20, area.value.split("\n").length + 1);
+      area.spellcheck = false;
+      box.append(area);
+      editor = { get: () => area.value, focus: () => area.focus(), destroy: () => {} };
+    }
+    editor.box = box;
+    view.editors.set(k, editor);
+    if (codeView && codeView.tagName !== "FIGURE") codeView.hidden = true;
+    ui.reset.hidden = false;
+    editor.focus();
+  }
+
+  function closeEditor(k, codeView) {
+    const editor = view.editors.get(k);
+    if (!editor) return;
+    editor.destroy();
+    editor.box.remove();
+    view.editors.delete(k);
+    if (codeView) codeView.hidden = false;
+  }
+
+  function button(text, onClick, hint) {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.className = "md-button mg-run-button";
+    b.textContent = text;
+    if (hint) b.title = hint;
+    b.addEventListener("click", onClick);
+    return b;
+  }
+
+  function controls(span, why) {
+    const k = Number(span.dataset.block);
+    const holder = span.parentElement?.tagName === "P" && span.parentElement.childNodes.length === 1 ? span.parentElement : span;
+    const codeView = holder.previousElementSibling;
+    const bar = document.createElement("div");
+    bar.className = "mg-run";
+    holder.replaceWith(bar);
+    if (span.dataset.local) {
+      bar.innerHTML = `<p class="mg-run-note">Runs only on your computer: this block or one before it needs ${span.dataset.local}, which the in-page Python lacks (see the README to install it).</p>`;
+      return;
+    }
+    if (why) {
+      bar.innerHTML = `<p class="mg-run-note"></p>`;
+      bar.firstChild.textContent = why;
+      return;
+    }
+    const out = document.createElement("div");
+    out.className = "mg-run-out";
+    out.setAttribute("aria-live", "polite");
+    const tools = document.createElement("div");
+    tools.className = "mg-run-tools";
+    const ui = {};
+    ui.run = button("Run", () => runBlock(k, ui), "Run this block (after the page's blocks before it)");
+    ui.edit = button("Edit", () => openEditor(k, holder, codeView, ui), "Edit this block's code");
+    ui.reset = button("Reset", () => { closeEditor(k, codeView); ui.reset.hidden = true; out.replaceChildren(); ui.edit.focus(); },
+                      "Put back the page's code");
+    ui.stop = button("Stop", () => { stop(); ui.show({ ok: false, stdout: "", error: { traceback: "Stopped. The next Run starts Python afresh." } }); },
+                     "Stop the running code");
+    ui.reset.hidden = ui.stop.hidden = true;
+    for (const ev of ["pointerenter", "focus"]) ui.run.addEventListener(ev, () => { pageData().catch(() => {}); start().catch(() => {}); }, { once: true });
+    ui.running = (on) => {
+      ui.run.disabled = on;
+      ui.stop.hidden = !on;
+      bar.classList.toggle("mg-running", on);
+    };
+    ui.say = (text, fraction) => {
+      const p = document.createElement("p");
+      p.className = "mg-run-progress";
+      p.textContent = text;
+      if (fraction !== null && fraction !== undefined) {
+        const bar = document.createElement("progress");
+        bar.max = 1;
+        bar.value = fraction;
+        bar.setAttribute("aria-label", "Loading Python");
+        p.prepend(bar, " ");
+      }
+      out.replaceChildren(p);
+    };
+    ui.show = (r, ms) => {
+      const parts = [];
+      const text = (r.before || "") + (r.stdout || "") + (r.stderr || "");
+      if (text) parts.push(pre(text, "mg-run-stdout"));
+      if (r.error) parts.push(pre(r.error.traceback, "mg-run-error"));
+      if (r.svg) {
+        const fig = document.createElement("figure");
+        fig.className = "mg-graph mg-run-graph";
+        fig.innerHTML = `<div class="mg-scroll" tabindex="0">${r.svg}</div>`;
+        parts.push(fig);
+      }
+      if (!parts.length) parts.push(pre("(no output)", "mg-run-empty"));
+      out.replaceChildren(...parts);
+      out.dataset.state = r.ok ? "done" : "error";
+      if (ms !== undefined) out.dataset.ms = ms.toFixed(0);
+    };
+    tools.append(ui.run, ui.edit, ui.reset, ui.stop);
+    bar.append(tools, out);
+  }
+
+  function pre(text, cls) {
+    const p = document.createElement("pre");
+    p.className = cls;
+    p.textContent = text;
+    return p;
+  }
+
+  function bind() {
+    if (view.busy) stop();  // a run left running on the previous page
+    else if (worker) call("reset").catch(() => {});  // a new page view starts with empty namespaces
+    const markers = document.querySelectorAll(".mg-run-page");  // several on the print page: none runs there
+    const marker = markers.length === 1 ? markers[0] : null;
+    view = { page: marker?.dataset.page, data: null, executed: [], busy: null, editors: new Map() };
+    if (!marker) return;
+    const why = unsupported();
+    for (const span of document.querySelectorAll("span.mg-run[data-block]")) controls(span, why);
+  }
+
+  if (typeof document$ !== "undefined") document$.subscribe(bind);
+  else document.addEventListener("DOMContentLoaded", bind);
+})();
