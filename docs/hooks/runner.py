@@ -10,7 +10,7 @@ For every page this hook
   `<span class="mg-run" data-block="K">` right after it, K being the block's index in page order.
   A block that cannot run in the browser (it needs numpy, matplotlib, scikit-learn or torch,
   which the in-page Python does not have, itself or through what an earlier such block defined)
-  gets `data-local="<module>"` instead, and docs/assets/run/run.js says so in one line;
+  gets `data-local="<why>"` instead, and docs/assets/run/run.js says so in one line;
 - writes the page's blocks in order, with the outputs the build checks, to
   assets/run/pages/<page>.json, fetched only on the first Run (so a first view stays light).
 
@@ -22,6 +22,7 @@ bundled by scripts/setup.sh; nothing of it is committed.
 """
 import ast
 import gzip
+import html
 import importlib.util
 import io
 import json
@@ -43,6 +44,14 @@ log = logging.getLogger("mkdocs.hooks.runner")
 ROOT = Path(__file__).resolve().parents[2]
 WEB = ROOT / "web"
 LOCAL_ONLY = {"numpy": "numpy", "matplotlib": "matplotlib", "sklearn": "scikit-learn", "torch": "torch"}
+# Why a block runs only on the reader's computer: the phrase run.js completes "this block or one
+# before it ..." with. The last two are differences between the build's Python and the browser's
+# that the browser tests found: files of the repository are not in the browser, and a recursion
+# down to Python's limit overflows the WebAssembly stack first (Pyodide dies, not the block).
+NEEDS = "needs {}, which the in-page Python lacks"
+READS_FILES = "reads this repository's files, which the in-page Python does not have"
+RECURSES = "goes deeper than the in-page Python's stack: to Python's recursion limit, or a graph 10,000+ values deep"
+DEEP = 10_000  # a loop this long builds a chain that deep: freeing it recursively overflows the WebAssembly stack
 SOLUTION = re.compile(r"^\s*\?\?\?\+?\s+success\b")
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
 # Licences of what is shipped to the browser: (what, SPDX id, licence file). Files under web/
@@ -77,7 +86,7 @@ def page_blocks(markdown):
     """The page's runnable blocks in page order, as `run_page` runs them, each a dict for the browser.
 
     A block is `local` (runs only on the reader's computer) when it imports a module the in-page
-    Python lacks, or reads a name that such a block defined (and no browser-runnable block has
+    Python lacks (or reads files, or recurses to Python's limit: see NEEDS), or reads a name that such a block defined (and no browser-runnable block has
     defined again since). The browser replays every other block and skips the local ones; the
     browser tests prove, block by block, that this gives the outputs the build checks."""
     lines = markdown.splitlines()
@@ -161,9 +170,13 @@ def _skipped(block):
 
 
 def _needs(block):
-    """The first module the browser lacks that `block` imports, or ''."""
+    """Why `block` itself cannot run in the browser (a phrase from the list above), or ''."""
     if block.syntax == "plot":
-        return "matplotlib"
+        return NEEDS.format("matplotlib")
+    if "__file__" in block.code or "open(" in block.code or ".read_text(" in block.code:
+        return READS_FILES
+    if "RecursionError" in block.code or _longest_range(block.code) >= DEEP:
+        return RECURSES
     names = [block.importorskip] if block.importorskip else []
     try:
         for node in ast.walk(ast.parse(block.code)):
@@ -176,8 +189,19 @@ def _needs(block):
     for name in names:
         top = name.split(".")[0]
         if top in LOCAL_ONLY:
-            return LOCAL_ONLY[top]
+            return NEEDS.format(LOCAL_ONLY[top])
     return ""
+
+
+def _longest_range(code):
+    """The largest literal n in a `range(n)` of `code` (0 if none)."""
+    try:
+        calls = [n for n in ast.walk(ast.parse(code)) if isinstance(n, ast.Call)
+                 and isinstance(n.func, ast.Name) and n.func.id == "range"]
+    except SyntaxError:
+        return 0
+    return max((a.value for c in calls for a in c.args if isinstance(a, ast.Constant) and isinstance(a.value, int)),
+               default=0)
 
 
 def _indent(line):
@@ -225,7 +249,7 @@ def on_page_markdown(markdown, page, config, files):
     lines = markdown.splitlines(keepends=True)
     for b in sorted(shown, key=lambda b: -b["closing"]):
         indent = lines[b["line"] - 1][: _indent(lines[b["line"] - 1])]
-        local = f' data-local="{b["local"]}"' if b["local"] else ""
+        local = f' data-local="{html.escape(b["local"])}"' if b["local"] else ""
         marker = f'{indent}<span class="mg-run" data-block="{b["index"]}"{local}></span>\n'
         lines.insert(b["closing"], f"\n{marker}\n")
     return "".join(lines)

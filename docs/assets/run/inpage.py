@@ -9,6 +9,7 @@ A block runs the way hooks/pagecode.py runs it at build time: one namespace per 
 """
 import ast
 import contextlib
+import gc
 import io
 import json
 import linecache
@@ -23,6 +24,7 @@ def reset(ns=None):
         _spaces.clear()
     else:
         _spaces.pop(ns, None)
+    gc.collect()  # now, not inside a later page's block that calls gc.collect() itself
 
 
 def run(source, filename="<block>", ns="page", fresh=False, graph=False):

@@ -62,7 +62,8 @@
     return call("exec", { source, filename: opts.filename ?? "<code>", ns: opts.ns ?? "page", fresh: !!opts.fresh,
                           graph: !!opts.graph, prefix: opts.prefix });
   };
-  window.mgPython = { exec, start: () => start(), stop, reset: async (ns) => { if (worker) await call("reset", { ns }); } };
+  window.mgPython = { exec, start: () => start(), stop, namespace: () => `page:${view.page}`,
+                      reset: async (ns) => { if (worker) await call("reset", { ns }); } };
 
   async function pageData() {
     if (!view.data) {
@@ -98,13 +99,13 @@
       const data = await pageData();
       if (!worker) ui.say(await sizeNote(), 0);
       await start((p) => ui.say(p.progress, p.step / p.steps));
-      const ns = `page:${data.page}`;
+      const ns = `page:${mine.page}`;
       const want = data.blocks.slice(0, k).map((_, i) => code(data, i));
       const fresh = !(mine.executed.length <= k && mine.executed.every((c, i) => c === want[i]));
       if (fresh) { await call("reset", { ns }); mine.executed = []; }
       for (let i = mine.executed.length; i < k; i++) {
         const b = data.blocks[i];
-        if (!b.skip) {
+        if (!b.skip && !b.local) {  // the build skips the first; the second needs what the browser lacks
           ui.say(`Running the page's block ${i + 1} of ${k} before this one`, null);
           const r = await call("exec", { source: want[i], filename: name(i), ns, graph: b.syntax === "graph" });
           if (!r.ok) {
@@ -178,9 +179,12 @@
     const codeView = holder.previousElementSibling;
     const bar = document.createElement("div");
     bar.className = "mg-run";
+    bar.dataset.block = k;
     holder.replaceWith(bar);
     if (span.dataset.local) {
-      bar.innerHTML = `<p class="mg-run-note">Runs only on your computer: this block or one before it needs ${span.dataset.local}, which the in-page Python lacks (see the README to install it).</p>`;
+      bar.innerHTML = `<p class="mg-run-note"></p>`;
+      const more = Object.assign(document.createElement("a"), { href: at("../../in-page-python/"), textContent: "why" });
+      bar.firstChild.append(`Runs only on your computer: this block or one it builds on ${span.dataset.local} (`, more, ").");
       return;
     }
     if (why) {
@@ -258,6 +262,9 @@
     for (const span of document.querySelectorAll("span.mg-run[data-block]")) controls(span, why);
   }
 
-  if (typeof document$ !== "undefined") document$.subscribe(bind);
-  else document.addEventListener("DOMContentLoaded", bind);
+  // Material's document$ fires on every page view (instant navigation included); opened from
+  // file://, Material may never fire it, so the load event binds the page then.
+  let bound = false;
+  if (typeof document$ !== "undefined") document$.subscribe(() => { bound = true; bind(); });
+  addEventListener("load", () => { if (!bound) bind(); });
 })();

@@ -46,7 +46,7 @@ onmessage = async ({ data }) => {
     const inpage = await start();
     if (op === "init") return postMessage({ id, ok: true });
     if (op === "reset") {
-      inpage.reset(data.ns ?? null);
+      inpage.reset(data.ns);  // undefined is None in Python (null would be pyodide's jsnull)
       return postMessage({ id, ok: true });
     }
     if (op !== "exec") throw new Error(`unknown op ${op}`);
