@@ -292,3 +292,16 @@ def test_a_first_view_loads_nothing_heavy(new_context):
     page.wait_for_timeout(500)
     runner = [u for u in seen if "/assets/run/" in u]
     assert sorted(u.rsplit("/", 1)[1].split("?")[0] for u in runner) == ["run.css", "run.js"], runner
+
+
+def test_the_runner_adds_at_most_15_kb_to_any_first_view(built_site):
+    """run.js, run.css and the markers the build adds, as served, on every page (no browser needed)."""
+    site, _ = built_site
+    scripts = sum((site / "assets" / "run" / n).stat().st_size for n in ("run.js", "run.css"))
+    heaviest = max(
+        (sum(len(m) for m in re.findall(r'<p><span class="mg-run"[^>]*></span></p>|<div class="mg-run-page"[^>]*></div>',
+                                        f.read_text(encoding="utf-8"))), str(f.parent.relative_to(site)))
+        for f in site.rglob("index.html"))
+    FIGURES["in-page Python, first-view weight"] = (f"run.js + run.css {scripts / 1024:.1f} KB; markers at most "
+                                                    f"{heaviest[0]} bytes (/{heaviest[1]}/)")
+    assert scripts + heaviest[0] <= 15 * 1024, f"{(scripts + heaviest[0]) / 1024:.1f} KB on /{heaviest[1]}/"
