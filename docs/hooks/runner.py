@@ -262,6 +262,14 @@ def on_page_content(html, page, config, files):
     return html + f'<div class="mg-run-page" data-page="{_data_name(page.file.src_uri)}" hidden></div>'
 
 
+def on_post_page(output, page, config):
+    """A page made of other pages (the print page) runs no code: drop their markers there."""
+    if output.count('class="mg-run-page"') > 1:
+        output = re.sub(r'<p><span class="mg-run" data-block="\d+"[^>]*></span></p>\n?|<div class="mg-run-page"[^>]*></div>',
+                        "", output)
+    return output
+
+
 def _data_name(src_uri):
     return re.sub(r"[^A-Za-z0-9_-]+", "_", src_uri.removesuffix(".md"))
 
