@@ -262,14 +262,6 @@ def on_page_content(html, page, config, files):
     return html + f'<div class="mg-run-page" data-page="{_data_name(page.file.src_uri)}" hidden></div>'
 
 
-def on_post_page(output, page, config):
-    """A page made of other pages (the print page) runs no code: drop their markers there."""
-    if output.count('class="mg-run-page"') > 1:
-        output = re.sub(r'<p><span class="mg-run" data-block="\d+"[^>]*></span></p>\n?|<div class="mg-run-page"[^>]*></div>',
-                        "", output)
-    return output
-
-
 def _data_name(src_uri):
     return re.sub(r"[^A-Za-z0-9_-]+", "_", src_uri.removesuffix(".md"))
 
@@ -289,10 +281,21 @@ def on_post_build(config):
     _copy(WEB / "dist" / "editor.mjs", vendor / "editor.mjs")
     (vendor / "python.zip").write_bytes(python_zip())
     listing = _licences(vendor / "licences")
-    sizes = {str(p.relative_to(vendor)): [p.stat().st_size, len(gzip.compress(p.read_bytes(), 6))]
+    sizes = {str(p.relative_to(vendor)): [p.stat().st_size, _gzipped_size(p)]
              for p in sorted(vendor.rglob("*")) if p.is_file() and p.suffix in (".mjs", ".js", ".wasm", ".zip", ".json")}
     (vendor / "manifest.json").write_text(json.dumps({"files": sizes, "licences": listing}, indent=1))
     log.info("runner: %d pages runnable in the browser; %s", len(_pages), _first_run_size(sizes))
+
+
+_gz = {}  # (path, size, mtime) -> gzipped size: `mkdocs serve` rebuilds need not gzip 13 MB again
+
+
+def _gzipped_size(path):
+    st = path.stat()
+    key = (str(path), st.st_size, st.st_mtime_ns)
+    if key not in _gz:
+        _gz[key] = len(gzip.compress(path.read_bytes(), 6))
+    return _gz[key]
 
 
 def _copy(src, dst):

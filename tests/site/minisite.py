@@ -48,6 +48,7 @@ def make_minisite(path, pages, nav, plugin_config=None):
         shutil.copytree(ROOT / package, path / package, ignore=shutil.ignore_patterns("__pycache__"))
     for name in ("CITATION.cff", "pyproject.toml"):
         shutil.copy(ROOT / name, path / name)
+    (path / "web").symlink_to(ROOT / "web", target_is_directory=True)  # the in-page Python (hooks/runner.py)
     for name, text in pages.items():
         (docs / name).parent.mkdir(parents=True, exist_ok=True)
         (docs / name).write_text(text, encoding="utf-8")

@@ -8,7 +8,7 @@
 (() => {
   const base = new URL(".", document.currentScript.src);
   const at = (path) => new URL(path, base).href;
-  let worker = null, ready = null, nextId = 1, manifest = null;
+  let worker = null, ready = null, nextId = 1, manifest = null, isReady = false;
   const pending = new Map();
   let view = { page: null, data: null, executed: [], busy: null, editors: new Map() };
 
@@ -42,8 +42,8 @@
         if (p) data.failed ? p.reject(new Error(data.failed)) : p.resolve(data);
       };
       worker.onerror = (e) => { e.preventDefault(); stop(`Python could not start: ${e.message || "the worker failed"}`); };
-      ready = call("init");
-      ready.catch(() => {});
+      const mine = ready = call("init");
+      ready.then(() => { if (ready === mine) isReady = true; }, () => {});
     }
     if (onProgress) start.onProgress = onProgress;
     return ready;
@@ -52,6 +52,7 @@
   function stop(why = "Stopped") {
     if (worker) worker.terminate();
     worker = ready = null;
+    isReady = false;
     view.executed = [];
     for (const p of pending.values()) p.reject(new Error(why));
     pending.clear();
@@ -97,8 +98,9 @@
     ui.running(true);
     try {
       const data = await pageData();
-      if (!worker) ui.say(await sizeNote(), 0);
-      await start((p) => ui.say(p.progress, p.step / p.steps));
+      const note = isReady ? "" : await sizeNote();
+      if (note) ui.say(note, 0);
+      await start((p) => ui.say(`${note} ${p.progress}…`, p.step / p.steps));
       const ns = `page:${mine.page}`;
       const want = data.blocks.slice(0, k).map((_, i) => code(data, i));
       const fresh = !(mine.executed.length <= k && mine.executed.every((c, i) => c === want[i]));
@@ -127,12 +129,12 @@
     }
   }
 
-  async function openEditor(k, holder, codeView, ui) {
+  async function openEditor(k, bar, codeView, ui) {
     if (view.editors.has(k)) return view.editors.get(k).focus();
     const data = await pageData();
     const box = document.createElement("div");
     box.className = "mg-run-editor";
-    (codeView || holder).before(box);
+    (codeView || bar).before(box);
     const label = `Python code of block ${k + 1}, editable`;
     let editor;
     try {
@@ -199,7 +201,7 @@
     tools.className = "mg-run-tools";
     const ui = {};
     ui.run = button("Run", () => runBlock(k, ui), "Run this block (after the page's blocks before it)");
-    ui.edit = button("Edit", () => openEditor(k, holder, codeView, ui), "Edit this block's code");
+    ui.edit = button("Edit", () => openEditor(k, bar, codeView, ui), "Edit this block's code");
     ui.reset = button("Reset", () => { closeEditor(k, codeView); ui.reset.hidden = true; out.replaceChildren(); ui.edit.focus(); },
                       "Put back the page's code");
     ui.stop = button("Stop", () => { stop(); ui.show({ ok: false, stdout: "", error: { traceback: "Stopped. The next Run starts Python afresh." } }); },
