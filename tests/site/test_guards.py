@@ -69,6 +69,7 @@ def make_site(tmp_path, page_text, notebook=None):
         shutil.copytree(ROOT / package, tmp_path / package)
     for name in ("CITATION.cff", "pyproject.toml"):  # docs/hooks/cite.py's metadata, beside mkdocs.yml
         shutil.copy(ROOT / name, tmp_path / name)
+    (tmp_path / "web").symlink_to(ROOT / "web", target_is_directory=True)  # the in-page Python (hooks/runner.py)
     (docs / "broken.md").write_text(page_text, encoding="utf-8")
     nav = [{"Broken": "broken.md"}]
     if notebook:
