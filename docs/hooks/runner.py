@@ -31,6 +31,7 @@ import mimetypes
 import os
 import re
 import shutil
+import subprocess
 import sys
 import zipfile
 from pathlib import Path
@@ -280,11 +281,25 @@ def on_post_build(config):
     _copy(WEB / "node_modules" / "@viz-js" / "viz" / "dist" / "viz.js", vendor / "viz.js")
     _copy(WEB / "dist" / "editor.mjs", vendor / "editor.mjs")
     (vendor / "python.zip").write_bytes(python_zip())
+    _minify(out, ("run.js", "run.css"))
     listing = _licences(vendor / "licences")
     sizes = {str(p.relative_to(vendor)): [p.stat().st_size, _gzipped_size(p)]
              for p in sorted(vendor.rglob("*")) if p.is_file() and p.suffix in (".mjs", ".js", ".wasm", ".zip", ".json")}
     (vendor / "manifest.json").write_text(json.dumps({"files": sizes, "licences": listing}, indent=1))
     log.info("runner: %d pages runnable in the browser; %s", len(_pages), _first_run_size(sizes))
+
+
+def _minify(folder, names):
+    """Minify the scripts every first view loads, in place in the built site, with the pinned
+    esbuild (web/ devDependencies): the sources in docs/assets/run/ stay readable."""
+    esbuild = WEB / "node_modules" / ".bin" / "esbuild"
+    for name in names:
+        path = folder / name
+        proc = subprocess.run([str(esbuild), str(path), "--minify", "--log-level=error", "--target=es2020"],
+                              capture_output=True, text=True)
+        if proc.returncode:
+            raise PluginError(f"runner: esbuild could not minify {name}: {proc.stderr.strip()}")
+        path.write_text(proc.stdout, encoding="utf-8")
 
 
 _gz = {}  # (path, size, mtime) -> gzipped size: `mkdocs serve` rebuilds need not gzip 13 MB again
