@@ -46,6 +46,24 @@ def test_backward_twice_accumulates_leaf_gradients_like_pytorch_24_not_36():
     assert x.grad == 24.0  # 12 + 12; the original micrograd gives 36 (it reuses stale inner grads)
 
 
+def test_pytorch_refuses_a_second_backward_and_adds_24_only_with_retain_graph(torch):
+    """What the pages say PyTorch does, checked against PyTorch itself."""
+    x = torch.tensor(3.0, dtype=torch.float64, requires_grad=True)
+    y = (x * x) * 2
+    y.backward()
+    try:
+        y.backward()
+    except RuntimeError as e:
+        assert "second time" in str(e)
+    else:
+        raise AssertionError("PyTorch ran a second backward() without retain_graph=True")
+    x = torch.tensor(3.0, dtype=torch.float64, requires_grad=True)
+    y = (x * x) * 2
+    y.backward(retain_graph=True)
+    y.backward()
+    assert x.grad.item() == 24.0  # as this engine: leaves accumulate, intermediates are recomputed
+
+
 def test_backward_twice_recomputes_intermediate_gradients():
     x = Value(3.0)
     xx = x * x
