@@ -14,6 +14,10 @@ from conftest import ROOT, mkdocs_build
 GOOD_PAGE = """\
 # A page { #a-page }
 
+```source
+original.engine.Value.relu
+```
+
 ```python
 from micrograd import Value
 x = Value(3.0, label="x")
@@ -32,6 +36,14 @@ BREAKS = {
     "a broken include": (
         "```source\nmicrograd.engine.Value.__no_such_method__\n```\n",
         "__no_such_method__",
+    ),
+    "a broken include of the original": (
+        "```source\noriginal.engine.Value.tanh\n```\n",  # the original has relu, not tanh
+        "third_party/micrograd-0.1.0/micrograd/engine.py has no Value.tanh",
+    ),
+    "an include of neither codebase": (
+        "```source\nmicrograd_original.engine\n```\n",
+        "is not of the form micrograd.module[.name] or original.module[.name]",
     ),
     "a failing graph block": (
         "```graph\nx * undefined_name\n```\n",
@@ -66,6 +78,7 @@ def make_site(tmp_path, page_text, notebook=None):
     # Everything the build needs (hooks, theme overrides, assets, metadata), but none of the pages.
     shutil.copytree(ROOT / "docs", docs, ignore=shutil.ignore_patterns("*.md", "examples"))
     shutil.copytree(ROOT / "micrograd", tmp_path / "micrograd")
+    shutil.copytree(ROOT / "third_party", tmp_path / "third_party")  # the original, for `original.` includes
     for name in ("CITATION.cff", "pyproject.toml"):  # docs/hooks/cite.py's metadata, beside mkdocs.yml
         shutil.copy(ROOT / name, tmp_path / name)
     (docs / "broken.md").write_text(page_text, encoding="utf-8")
