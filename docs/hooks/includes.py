@@ -27,6 +27,9 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
 FENCE = re.compile(r"^(?P<indent>[ \t]*)```source[ \t]*\n(?P<body>.*?)^(?P=indent)```[ \t]*$", re.M | re.S)
+# A fence of four or more backticks shows Markdown as it is written (docs/contributing.md shows how
+# to write a ```source block): a ```source inside it is an example, not a reference.
+OUTER_FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<ticks>`{4,})[^\n]*\n.*?^(?P=indent)(?P=ticks)[ \t]*$", re.M | re.S)
 
 
 @dataclass(frozen=True)
@@ -72,7 +75,11 @@ def on_page_markdown(markdown, page, config, files):
         fence = f'```python linenums="{start}" title="{title}"\n{code}```\n{caption}' + "{ .mg-source-link }"
         return textwrap.indent(fence, m.group("indent"), lambda line: True)
 
-    return FENCE.sub(expand, markdown)
+    parts, last = [], 0
+    for outer in OUTER_FENCE.finditer(markdown):
+        parts += [FENCE.sub(expand, markdown[last:outer.start()]), outer.group(0)]
+        last = outer.end()
+    return "".join(parts + [FENCE.sub(expand, markdown[last:])])
 
 
 def resolve(ref, config):

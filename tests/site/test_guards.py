@@ -139,3 +139,13 @@ def test_the_build_names_the_source_line_below_an_include(tmp_path):
     code, log, _ = mkdocs_build(make_site(tmp_path, page), tmp_path / "site")
     assert code != 0, log
     assert f"broken.md, line {line} (```python block) raised ZeroDivisionError" in log, log
+
+
+def test_a_source_block_shown_as_markdown_is_left_as_written(tmp_path):
+    """docs/contributing.md shows how to write a ```source block inside a ````markdown fence: that
+    example is text, so even a reference that does not resolve must not be included (or fail)."""
+    example = "````markdown\n```source\nmicrograd.engine.Value.__an_example__\n```\n````\n"
+    code, log, _ = mkdocs_build(make_site(tmp_path, GOOD_PAGE + "\n" + example), tmp_path / "site")
+    assert code == 0, log
+    html = (tmp_path / "site" / "broken" / "index.html").read_text(encoding="utf-8")
+    assert "micrograd.engine.Value.__an_example__" in html
