@@ -1,4 +1,4 @@
-"""The engine's own code on the pages: never copied, always included at build time.
+"""Engine code on the pages: never copied, always included at build time.
 
 A page writes
 
@@ -9,25 +9,55 @@ A page writes
 and the build replaces it with that method's source, read from micrograd/engine.py with `ast`,
 shown with its real line numbers and a link to the line in the full file. A module name alone
 (`micrograd.nn`) includes the whole file. The full files are generated as pages under source/.
+
+The original micrograd 0.1.0, vendored in third_party/micrograd-0.1.0/, is included the same way
+under the prefix `original.`: `original.engine.Value.__mul__` is the original's `__mul__`, and
+`original.nn` its whole nn.py.
+
 A reference that does not resolve stops the build, naming the page and the reference.
 """
 import ast
 import posixpath
 import re
 import textwrap
+from dataclasses import dataclass
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
-PACKAGE = "micrograd"
 FENCE = re.compile(r"^(?P<indent>[ \t]*)```source[ \t]*\n(?P<body>.*?)^(?P=indent)```[ \t]*$", re.M | re.S)
+# A fence of four or more backticks shows Markdown as it is written (docs/contributing.md shows how
+# to write a ```source block): a ```source inside it is an example, not a reference.
+OUTER_FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<ticks>`{4,})[^\n]*\n.*?^(?P=indent)(?P=ticks)[ \t]*$", re.M | re.S)
+
+
+@dataclass(frozen=True)
+class Codebase:
+    prefix: str  # the first part of a reference: `micrograd` or `original`
+    folder: str  # its package folder, relative to the folder of mkdocs.yml
+    page: str  # the generated full-file page of module `m` is source/{page}{m}.md
+    shown: str  # how captions name its files
+
+    def package_dir(self, config):
+        return Path(config.config_file_path).parent / self.folder
+
+
+CODEBASES = {
+    c.prefix: c
+    for c in (
+        Codebase("micrograd", "micrograd", "", "micrograd/"),
+        Codebase("original", "third_party/micrograd-0.1.0/micrograd", "original-", "original micrograd 0.1.0, micrograd/"),
+    )
+}
 
 
 def on_files(files, config):
-    for path in sorted(_package_dir(config).glob("*.py")):
-        if path.name != "__init__.py":
-            files.append(File.generated(config, f"source/{path.stem}.md", content=_source_page(path)))
+    for base in CODEBASES.values():
+        for path in sorted(base.package_dir(config).glob("*.py")):
+            if path.name != "__init__.py":
+                files.append(File.generated(config, f"source/{base.page}{path.stem}.md",
+                                            content=_source_page(base, path)))
     return files
 
 
@@ -35,51 +65,58 @@ def on_page_markdown(markdown, page, config, files):
     def expand(m):
         ref = m.group("body").strip()
         try:
-            path, start, end, code = resolve(ref, _package_dir(config))
+            base, path, start, end, code = resolve(ref, config)
         except LookupError as e:
             raise PluginError(f"{page.file.src_uri}: ```source block: {e}") from None
         # A plain URL, not a .md link: MkDocs cannot see the line anchors inside a code block.
-        link = posixpath.relpath(f"source/{path.stem}/", page.url or ".") + "/"
-        caption = f"[`{PACKAGE}/{path.name}`, lines {start}–{end}]({link}#__codelineno-0-{start})"
-        title = ref.removeprefix(f"{PACKAGE}.{path.stem}.") if ref.count(".") > 1 else f"{PACKAGE}/{path.name}"
+        link = posixpath.relpath(f"source/{base.page}{path.stem}/", page.url or ".") + "/"
+        caption = f"[`{base.shown}{path.name}`, lines {start}–{end}]({link}#__codelineno-0-{start})"
+        title = ref.split(".", 2)[2] if ref.count(".") > 1 else f"{base.shown}{path.name}"
         fence = f'```python linenums="{start}" title="{title}"\n{code}```\n{caption}' + "{ .mg-source-link }"
         return textwrap.indent(fence, m.group("indent"), lambda line: True)
 
-    return FENCE.sub(expand, markdown)
+    parts, last = [], 0
+    for outer in OUTER_FENCE.finditer(markdown):
+        parts += [FENCE.sub(expand, markdown[last:outer.start()]), outer.group(0)]
+        last = outer.end()
+    return "".join(parts + [FENCE.sub(expand, markdown[last:])])
 
 
-def resolve(ref, package_dir):
-    """(file, first line, last line, code) of `micrograd.module[.Qualified.name]`."""
+def resolve(ref, config):
+    """(codebase, file, first line, last line, code) of `prefix.module[.Qualified.name]`."""
     parts = ref.split(".")
-    if len(parts) < 2 or parts[0] != PACKAGE:
-        raise LookupError(f"{ref!r} is not of the form {PACKAGE}.module[.name]")
-    path = package_dir / f"{parts[1]}.py"
+    forms = " or ".join(f"{p}.module[.name]" for p in CODEBASES)
+    if len(parts) < 2 or parts[0] not in CODEBASES:
+        raise LookupError(f"{ref!r} is not of the form {forms}")
+    base = CODEBASES[parts[0]]
+    path = base.package_dir(config) / f"{parts[1]}.py"
     if not path.is_file():
-        raise LookupError(f"{ref!r}: there is no module {PACKAGE}/{parts[1]}.py")
+        raise LookupError(f"{ref!r}: there is no module {base.folder}/{parts[1]}.py")
     text = path.read_text(encoding="utf-8")
     lines = text.splitlines(keepends=True)
     if len(parts) == 2:
-        return path, 1, len(lines), text
+        return base, path, 1, len(lines), text
     node = ast.parse(text)
     for name in parts[2:]:
         found = [n for n in getattr(node, "body", []) if getattr(n, "name", None) == name
                  and isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
         if not found:
-            raise LookupError(f"{ref!r}: {PACKAGE}/{path.name} has no {'.'.join(parts[2:])}")
+            raise LookupError(f"{ref!r}: {base.folder}/{path.name} has no {'.'.join(parts[2:])}")
         node = found[0]
     start = min([node.lineno] + [d.lineno for d in node.decorator_list])
-    return path, start, node.end_lineno, textwrap.dedent("".join(lines[start - 1 : node.end_lineno]))
+    return base, path, start, node.end_lineno, textwrap.dedent("".join(lines[start - 1 : node.end_lineno]))
 
 
-def _package_dir(config):
-    return Path(config.config_file_path).parent / PACKAGE
-
-
-def _source_page(path):
+def _source_page(base, path):
     code = path.read_text(encoding="utf-8")
-    return (
-        f"# `{PACKAGE}/{path.name}` {{ #source }}\n\n"
-        f"The whole file, exactly as the chapters include it: every excerpt on a chapter page links to "
-        f"its lines here.\n\n"
-        f'```python linenums="1"\n{code}```\n'
-    )
+    heading = f"`{base.shown}{path.name}`"
+    if base.prefix == "original":
+        heading = f"The original micrograd 0.1.0: `micrograd/{path.name}`"
+        about = (f"The original micrograd's `{path.name}`, version 0.1.0 (the code the lecture reads in its "
+                 f"last chapter), vendored byte for byte in `{base.folder}/` with its MIT licence, "
+                 f"Copyright (c) 2020 Andrej Karpathy. The chapters include excerpts of it by name; each "
+                 f"links to its lines here.")
+    else:
+        about = ("The whole file, exactly as the chapters include it: every excerpt on a chapter page links "
+                 "to its lines here.")
+    return f"# {heading} {{ #source }}\n\n{about}\n\n" f'```python linenums="1"\n{code}```\n'

@@ -14,6 +14,10 @@ from conftest import ROOT, mkdocs_build
 GOOD_PAGE = """\
 # A page { #a-page }
 
+```source
+original.engine.Value.relu
+```
+
 ```python
 from micrograd import Value
 x = Value(3.0, label="x")
@@ -32,6 +36,14 @@ BREAKS = {
     "a broken include": (
         "```source\nmicrograd.engine.Value.__no_such_method__\n```\n",
         "__no_such_method__",
+    ),
+    "a broken include of the original": (
+        "```source\noriginal.engine.Value.tanh\n```\n",  # the original has relu, not tanh
+        "third_party/micrograd-0.1.0/micrograd/engine.py has no Value.tanh",
+    ),
+    "an include of neither codebase": (
+        "```source\nmicrograd_original.engine\n```\n",
+        "is not of the form micrograd.module[.name] or original.module[.name]",
     ),
     "a failing graph block": (
         "```graph\nx * undefined_name\n```\n",
@@ -65,7 +77,8 @@ def make_site(tmp_path, page_text, notebook=None):
     docs = tmp_path / "docs"
     # Everything the build needs (hooks, theme overrides, assets, metadata), but none of the pages.
     shutil.copytree(ROOT / "docs", docs, ignore=shutil.ignore_patterns("*.md", "examples"))
-    for package in ("micrograd", "buildit"):  # the engine, and the track's checks (hooks/track.py)
+    # the engine, the track's checks (hooks/track.py), the original (`original.` includes)
+    for package in ("micrograd", "buildit", "third_party"):
         shutil.copytree(ROOT / package, tmp_path / package)
     for name in ("CITATION.cff", "pyproject.toml"):  # docs/hooks/cite.py's metadata, beside mkdocs.yml
         shutil.copy(ROOT / name, tmp_path / name)
@@ -128,3 +141,13 @@ def test_the_build_names_the_source_line_below_an_include(tmp_path):
     code, log, _ = mkdocs_build(make_site(tmp_path, page), tmp_path / "site")
     assert code != 0, log
     assert f"broken.md, line {line} (```python block) raised ZeroDivisionError" in log, log
+
+
+def test_a_source_block_shown_as_markdown_is_left_as_written(tmp_path):
+    """docs/contributing.md shows how to write a ```source block inside a ````markdown fence: that
+    example is text, so even a reference that does not resolve must not be included (or fail)."""
+    example = "````markdown\n```source\nmicrograd.engine.Value.__an_example__\n```\n````\n"
+    code, log, _ = mkdocs_build(make_site(tmp_path, GOOD_PAGE + "\n" + example), tmp_path / "site")
+    assert code == 0, log
+    html = (tmp_path / "site" / "broken" / "index.html").read_text(encoding="utf-8")
+    assert "micrograd.engine.Value.__an_example__" in html
