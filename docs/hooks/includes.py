@@ -26,6 +26,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
+LINE_ANCHOR = "__codelineno-0-"  # pymdownx.highlight's id for line N of a page's first code block
 FENCE = re.compile(r"^(?P<indent>[ \t]*)```source[ \t]*\n(?P<body>.*?)^(?P=indent)```[ \t]*$", re.M | re.S)
 # A fence of four or more backticks shows Markdown as it is written (docs/contributing.md shows how
 # to write a ```source block): a ```source inside it is an example, not a reference.
@@ -68,9 +69,10 @@ def on_page_markdown(markdown, page, config, files):
             base, path, start, end, code = resolve(ref, config)
         except LookupError as e:
             raise PluginError(f"{page.file.src_uri}: ```source block: {e}") from None
-        # A plain URL, not a .md link: MkDocs cannot see the line anchors inside a code block.
-        link = posixpath.relpath(f"source/{base.page}{path.stem}/", page.url or ".") + "/"
-        caption = f"[`{base.shown}{path.name}`, lines {start}–{end}]({link}#__codelineno-0-{start})"
+        # A link to the generated page's Markdown file, so MkDocs checks the file and the line
+        # anchor (on_page_content below makes the line anchors visible to that check).
+        link = posixpath.relpath(f"source/{base.page}{path.stem}.md", posixpath.dirname(page.file.src_uri) or ".")
+        caption = f"[`{base.shown}{path.name}`, lines {start}–{end}]({link}#{LINE_ANCHOR}{start})"
         title = ref.split(".", 2)[2] if ref.count(".") > 1 else f"{base.shown}{path.name}"
         fence = f'```python linenums="{start}" title="{title}"\n{code}```\n{caption}' + "{ .mg-source-link }"
         return textwrap.indent(fence, m.group("indent"), lambda line: True)
@@ -80,6 +82,16 @@ def on_page_markdown(markdown, page, config, files):
         parts += [FENCE.sub(expand, markdown[last:outer.start()]), outer.group(0)]
         last = outer.end()
     return "".join(parts + [FENCE.sub(expand, markdown[last:])])
+
+
+def on_page_content(html, page, config, files):
+    """Tell MkDocs' link check about a source page's line anchors. pymdownx.highlight writes them
+    inside the code block's HTML, which MkDocs does not search for ids; without this, every link
+    to a line would be reported as a missing anchor."""
+    generated_source = page.file.generated_by is not None and page.file.src_uri.startswith("source/")
+    if generated_source and page.present_anchor_ids is not None:
+        page.present_anchor_ids |= set(re.findall(rf'\bid="({LINE_ANCHOR}\d+)"', html))
+    return html
 
 
 def resolve(ref, config):

@@ -15,6 +15,7 @@ It also makes each code cell and inline graph box focusable (tabindex="0"): one 
 page scrolls sideways, and a keyboard can only scroll what it can focus.
 """
 import hashlib
+import logging
 import re
 from pathlib import Path
 
@@ -24,6 +25,14 @@ STYLE = re.compile(r"<style[^>]*>(?P<css>.*?)</style>\s*", re.S)
 # Boxes that scroll sideways when wider than the page: code cells, and graphs drawn like the build's.
 SCROLLING = re.compile(r'<div class="(?:highlight-ipynb|mg-scroll)\b[^"]*"(?![^>]*tabindex)')
 _sheets = {}  # file name under assets/ -> CSS, written once after the build
+
+
+def on_config(config):
+    # mkdocs-jupyter logs lines per notebook ("Converting notebook", "Copied jupyter file") that
+    # nobody acts on; they bury what matters in the build log. Its warnings and errors still show.
+    for name in ("mkdocs.mkdocs-jupyter", "mkdocs.plugins.mkdocs_jupyter"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    return config
 
 
 def on_pre_build(config):

@@ -7,10 +7,39 @@ inline CSS). This hook refreshes that copy after all the others. print-site rewr
 <a href> and <img src> for its page, but not <link href>: this hook does, so a stylesheet a page
 links to (relative to the page) still resolves from print_page/, under any version path.
 """
+import logging
 import posixpath
 import re
 
 LINK = re.compile(r'(<link\b[^>]*?\bhref=")([^"#?:]+)(")')
+UNRECOGNIZED = re.compile(r"Doc file '(?P<src>[^']+)' contains an unrecognized relative link '(?P<link>[^']+)'")
+
+
+class _PrintPageLinks(logging.Filter):
+    """Drops MkDocs' note about a link to the print page, which print-site writes after MkDocs has
+    checked the links (so MkDocs cannot know it), when the link really leads there from its page.
+    Every other link, and a link that misses the print page, is still reported."""
+
+    def filter(self, record):
+        m = UNRECOGNIZED.match(record.getMessage())
+        return not (m and leads_to_print_page(m["src"], m["link"]))
+
+
+_filter = _PrintPageLinks()
+
+
+def on_config(config):
+    logger = logging.getLogger("mkdocs.structure.pages")
+    if _filter not in logger.filters:  # once, across serve rebuilds
+        logger.addFilter(_filter)
+    return config
+
+
+def leads_to_print_page(src, link):
+    """Whether `link`, written on the page built from `src` (directory URLs), is print_page/."""
+    stem = src[: -len(".md")] if src.endswith(".md") else src
+    folder = stem.removesuffix("index").rstrip("/") if stem == "index" or stem.endswith("/index") else stem
+    return posixpath.normpath(posixpath.join("/" + folder, link)) == "/print_page"
 
 
 def on_page_content(html, page, config, files):

@@ -10,6 +10,19 @@ def test_strict_build_has_no_warnings_or_errors(built_site):
     assert not problems, "\n".join(problems)
 
 
+# The only lines a clean build logs: anything else (a link MkDocs cannot check, a plugin's chatter)
+# would bury the messages an author must act on.
+QUIET_LOG = re.compile(r"INFO    -  (Cleaning site directory|Building documentation to directory: .*"
+                       r"|Ran the code of \d+ pages .*|Build cache .*|Documentation built in .*)")
+
+
+def test_the_build_log_is_quiet(built_site):
+    _, log = built_site
+    noise = [line for line in log.splitlines() if re.match(r"(INFO|WARNING|ERROR)\b", line)
+             and not QUIET_LOG.fullmatch(line)]
+    assert not noise, "the build logged lines an author need not act on:\n" + "\n".join(noise)
+
+
 def test_build_reports_rendered_graphs(built_site):
     _, log = built_site
     m = re.search(r"rendered (\d+) graphs, (\d+) backward-pass steppers and (\d+) plots in ([\d.]+) s", log)

@@ -65,6 +65,15 @@ BREAKS = {
         '```py\nprint(7.4)\n```\n\n<!--pytest-codeblocks:expected-output-->\n```text\n26.1\n```\n',
         "fence language 'py' is not one of",
     ),
+    # Engine excerpts link to their lines on the generated source pages, as links MkDocs checks:
+    "a link to a line the source page does not have": (
+        "[line](source/engine.md#__codelineno-0-99999)\n",
+        "does not contain an anchor '#__codelineno-0-99999'",
+    ),
+    "a link to a source page that does not exist": (
+        "[line](source/no_such_module.md#__codelineno-0-1)\n",
+        "source/no_such_module.md",
+    ),
     "a failing block inside a solution": (
         '??? success "Solution"\n\n    ```python\n    1 / 0\n    ```\n',
         "ZeroDivisionError",
