@@ -21,11 +21,20 @@ def site_server(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def built_site(site_server):
-    """The whole site, built from scratch the way CI builds it: strict, notebooks executed, no cache,
-    with `site_url` set to the test server's URL so that instant navigation really runs."""
+def build_cache(tmp_path_factory):
+    """The build cache folder (docs/hooks/cache.py) that `built_site` fills. It is empty when that
+    build starts, so the build reads nothing from it; only tests/site/test_cache.py reads it."""
+    return tmp_path_factory.mktemp("build-cache")
+
+
+@pytest.fixture(scope="session")
+def built_site(site_server, build_cache):
+    """The whole site, built from scratch the way CI builds it: strict, notebooks executed, nothing
+    read from a cache, with `site_url` set to the test server's URL so that instant navigation
+    really runs. It stores its page-code results and notebooks in the empty `build_cache`, for
+    tests/site/test_cache.py to compare warm builds with it."""
     site, url = site_server
-    code, log, seconds = mkdocs_build(ROOT / "mkdocs.yml", site, env={"NOTEBOOK_CACHE": "false", "SITE_URL": url})
+    code, log, seconds = mkdocs_build(ROOT / "mkdocs.yml", site, env={"SITE_URL": url, "BUILD_CACHE": str(build_cache)})
     FIGURES["clean strict build of the whole site"] = f"{seconds:.1f} s"
     assert code == 0, f"the site does not build:\n{log}"
     return site, log

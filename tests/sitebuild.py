@@ -6,6 +6,7 @@ tests/site/conftest.py re-exports `ROOT`, `FIGURES` and `mkdocs_build` for `from
 import functools
 import http.server
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -16,14 +17,39 @@ ROOT = Path(__file__).resolve().parents[1]
 FIGURES = {}  # name -> text, printed at the end of the run (tests/conftest.py)
 
 
-def mkdocs_build(config, site_dir, env=None):
-    """Run `mkdocs build --strict` on `config`; return (exit code, combined log, seconds)."""
+def mkdocs_build(config, site_dir, env=None, cwd=None):
+    """Run `mkdocs build --strict` on `config`; return (exit code, combined log, seconds).
+    `cwd` is also the first place Python imports from (before PYTHONPATH)."""
     start = time.perf_counter()
     proc = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-f", str(config), "-d", str(site_dir)],
-        capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})},
+        capture_output=True, text=True, env=build_env(env), cwd=cwd,
     )
     return proc.returncode, proc.stdout + proc.stderr, time.perf_counter() - start
+
+
+def build_env(env=None):
+    """The environment of a test build: this one without any build cache (docs/hooks/cache.py),
+    plus `env`. A test reads only a cache it wrote itself, by passing BUILD_CACHE in `env`."""
+    base = {k: v for k, v in os.environ.items() if not k.startswith("BUILD_CACHE")}
+    return {**base, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
+
+
+def copy_project(dest):
+    """Copy this working tree's tracked and new (not ignored) files, as they are on disk, to `dest`:
+    a project to edit and build without touching the real one."""
+    names = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=ROOT,
+                           capture_output=True, check=True).stdout.decode().split("\0")
+    for name in filter(None, names):
+        src, dst = ROOT / name, Path(dest) / name
+        if not (src.exists() or src.is_symlink()):
+            continue  # deleted in the working tree
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        if src.is_symlink():
+            dst.symlink_to(os.readlink(src))
+        else:
+            shutil.copy2(src, dst)
+    return Path(dest)
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

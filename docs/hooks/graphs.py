@@ -27,6 +27,7 @@ from mkdocs.exceptions import PluginError
 from pymdownx.superfences import SuperFencesException
 
 sys.path.insert(0, os.path.dirname(__file__))
+import cache  # noqa: E402  (the cache.py hook, registered before this one)
 import graphsvg  # noqa: E402  (sibling modules; MkDocs loads hooks by path)
 import pagecode  # noqa: E402
 import stepper  # noqa: E402
@@ -34,7 +35,7 @@ import stepper  # noqa: E402
 log = logging.getLogger("mkdocs.hooks.graphs")
 FENCES = ("graph", "backprop", "plot")
 _html = {}  # placeholder key -> rendered HTML, filled per page, read by the fence formatter
-_stats = {"graphs": 0, "backprops": 0, "plots": 0, "pages": 0, "seconds": 0.0}
+_stats = {"graphs": 0, "backprops": 0, "plots": 0, "pages": 0, "seconds": 0.0, "cached": 0}
 
 
 def on_config(config):
@@ -50,7 +51,7 @@ def on_config(config):
 
 
 def on_pre_build(config):
-    _stats.update(graphs=0, backprops=0, plots=0, pages=0, seconds=0.0)
+    _stats.update(graphs=0, backprops=0, plots=0, pages=0, seconds=0.0, cached=0)
 
 
 def on_page_markdown(markdown, page, config, files):
@@ -58,6 +59,12 @@ def on_page_markdown(markdown, page, config, files):
         return markdown
     start = time.perf_counter()
     where = page.file.src_uri
+    cache_key = cache.key("pagecode", where, page.file.content_string, markdown)
+    hit = cache.load("pagecode", cache_key)
+    if hit is not None:  # this page's code already ran, with this Markdown, engine and hooks
+        _html.update(hit["html"])
+        _stats["cached"] += 1
+        return hit["markdown"]
     counter = itertools.count()
 
     def draw(run):
@@ -84,13 +91,18 @@ def on_page_markdown(markdown, page, config, files):
             if run.picture:
                 key, _html[key] = run.picture
                 keys[lineno] = key
+        drawn = {k: _html[k] for k in keys.values()}
     except pagecode.PageCodeError as e:
         raise PluginError(f"Page code failed: {e}") from e
     except Exception as e:
         raise PluginError(f"{where}: {type(e).__name__}: {e}") from e
     _stats["pages"] += 1
     _stats["seconds"] += time.perf_counter() - start
-    return _replace_bodies(markdown, keys)
+    # Each fence keeps its key and a hash of its picture: the Markdown changes whenever a picture
+    # does (docs/hooks/rebuilds.py reuses a page's HTML only for the same Markdown).
+    out = _replace_bodies(markdown, {n: f"{k} {cache.digest(_html[k])}" for n, k in keys.items()})
+    cache.store("pagecode", cache_key, {"markdown": out, "html": drawn})
+    return out
 
 
 def on_page_content(html, page, config, files):
@@ -98,13 +110,14 @@ def on_page_content(html, page, config, files):
 
 
 def on_post_build(config):
+    reused = f"; {_stats['cached']} pages' results from the build cache" if _stats["cached"] else ""
     log.info("Ran the code of %d pages and rendered %d graphs, %d backward-pass steppers and %d plots "
-             "in %.2f s", _stats["pages"], _stats["graphs"], _stats["backprops"], _stats["plots"],
-             _stats["seconds"])
+             "in %.2f s%s", _stats["pages"], _stats["graphs"], _stats["backprops"], _stats["plots"],
+             _stats["seconds"], reused)
 
 
 def _format(source, language, css_class, options, md, **kwargs):
-    key = source.strip()
+    key = source.split()[0] if source.strip() else ""  # the fence holds "<key> <hash of its picture>"
     if key not in _html:
         raise SuperFencesException(f"```{language} block was not rendered by the build: {key[:60]!r}")
     return _html[key]

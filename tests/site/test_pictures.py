@@ -43,7 +43,8 @@ plt.plot([1, 2], [1, 1])
 def render(text, name="pictures.md"):
     page = SimpleNamespace(file=SimpleNamespace(src_uri=name, generated_by=None, content_string=text))
     markdown = graphs.on_page_markdown(text, page, None, None)
-    keys = [line.strip() for line in markdown.splitlines() if line.startswith("pictures-")]
+    # Each rendered fence now holds "<key> <hash of its picture>".
+    keys = [line.split()[0] for line in markdown.splitlines() if line.startswith("pictures-")]
     return [graphs._html[k] for k in keys]
 
 
