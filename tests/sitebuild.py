@@ -35,6 +35,9 @@ def build_env(env=None):
     return {**base, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
 
 
+INSTALLED = ("web/node_modules", "web/dist")  # what scripts/setup.sh installs for docs/hooks/runner.py
+
+
 def copy_project(dest):
     """Copy this working tree's tracked and new (not ignored) files, as they are on disk, to `dest`:
     a project to edit and build without touching the real one."""
@@ -49,6 +52,10 @@ def copy_project(dest):
             dst.symlink_to(os.readlink(src))
         else:
             shutil.copy2(src, dst)
+    for name in INSTALLED:  # ignored by git, needed by the build: linked, not copied
+        if (ROOT / name).exists() and not (Path(dest) / name).exists():
+            (Path(dest) / name).parent.mkdir(parents=True, exist_ok=True)
+            (Path(dest) / name).symlink_to(ROOT / name)
     return Path(dest)
 
 

@@ -13,7 +13,8 @@ def test_strict_build_has_no_warnings_or_errors(built_site):
 # The only lines a clean build logs: anything else (a link MkDocs cannot check, a plugin's chatter)
 # would bury the messages an author must act on.
 QUIET_LOG = re.compile(r"INFO    -  (Cleaning site directory|Building documentation to directory: .*"
-                       r"|Ran the code of \d+ pages .*|Build cache .*|Documentation built in .*)")
+                       r"|Ran the code of \d+ pages .*|runner: \d+ pages runnable in the browser.*|Build cache .*"
+                       r"|Documentation built in .*)")
 
 
 def test_the_build_log_is_quiet(built_site):
