@@ -1,11 +1,7 @@
 """Build it yourself in the page (docs/assets/buildit.js): a step's Check runs buildit/checks.py in
 the in-page Python on the reader's code, with the keyboard only; the code and the progress stay in
 localStorage across a reload and an instant navigation; a step and the whole track can be reset.
-
-Where the site has no in-page Python (docs/assets/run/, another feature), the pages must not show
-a Check button at all: that is tested instead.
 """
-import pytest
 from playwright.sync_api import expect
 
 from browsing import AXE, watch_errors
@@ -42,21 +38,8 @@ def _check_with_keyboard(page):
     return out.get_attribute("data-state"), out.text_content()
 
 
-def test_without_the_in_page_python_there_is_no_check_button(built_site, new_context):
-    if _has_runner(built_site[0]):
-        pytest.skip("this site has the in-page Python: the Check button is tested below")
-    page = new_context().new_page()
-    errors = watch_errors(page)
-    page.goto(STEP)
-    expect(page.locator("pre code", has_text="buildit check closures mycode.py")).to_be_visible()
-    assert page.get_by_role("button", name="Check").count() == 0
-    assert page.locator(".mg-buildit").inner_html() == ""
-    assert not errors
-
-
 def test_check_in_the_page_with_the_keyboard(built_site, new_context):
-    if not _has_runner(built_site[0]):
-        pytest.skip("this site has no in-page Python (docs/assets/run/): no Check button to test")
+    assert _has_runner(built_site[0]), "the site has no in-page Python (docs/assets/run/run.js)"
     page = new_context().new_page()
     errors = watch_errors(page)
     page.goto(STEP)
@@ -110,8 +93,7 @@ def test_check_in_the_page_with_the_keyboard(built_site, new_context):
 
 
 def test_reset_of_one_step(built_site, new_context):
-    if not _has_runner(built_site[0]):
-        pytest.skip("this site has no in-page Python (docs/assets/run/)")
+    assert _has_runner(built_site[0]), "the site has no in-page Python (docs/assets/run/run.js)"
     page = new_context().new_page()
     page.goto(STEP)
     page.get_by_label("Your code for step 4, editable").wait_for()
