@@ -260,8 +260,8 @@ def on_page_content(html, page, config, files):
     if page.file.src_uri not in _pages:
         return html
     # Where run.js finds this page's blocks; one short attribute, the JSON itself loads on first Run.
-    # First, not last: a chapter page ends with its citation box (hooks/cite.py).
-    return f'<div class="mg-run-page" data-page="{_data_name(page.file.src_uri)}" hidden></div>' + html
+    # Last: placed first, it stops Material's search from highlighting the searched words on the page.
+    return html + f'<div class="mg-run-page" data-page="{_data_name(page.file.src_uri)}" hidden></div>'
 
 
 def _data_name(src_uri):
