@@ -17,9 +17,9 @@ def _has_runner(site):
     return (site / "assets" / "run" / "run.js").is_file()
 
 
-def _type_code(page, code):
+def _type_code(page, code, label="Your code for step 4, editable"):
     """Replace the editor's text from the keyboard: focus it with Tab, select all, insert."""
-    editor = page.get_by_label("Your code for step 4, editable")
+    editor = page.get_by_label(label)
     editor.focus()
     page.keyboard.press("Control+A")
     page.keyboard.press("Delete")
@@ -103,3 +103,36 @@ def test_reset_of_one_step(built_site, new_context):
     page.keyboard.press("Enter")
     expect(page.get_by_label("Your code for step 4, editable")).to_contain_text("def backprop_neuron")
     assert page.evaluate("localStorage.getItem('mg-buildit:code:closures')") is None
+
+
+def test_every_step_in_the_page_passes_its_reference_and_fails_each_known_wrong_program(built_site, new_context):
+    """The same programs as tests/buildit, run through each step's page: the Check button's verdict and
+    message in the browser are those of the checks in Python."""
+    import re
+
+    from buildit.steps import STEPS
+
+    page = new_context().new_page()
+    errors = watch_errors(page)
+    ran = 0
+    for number, step in enumerate(STEPS, start=1):
+        page.goto(f"build-it/{step.id}/")
+        label = f"Your code for step {number}, editable"
+        page.get_by_label(label).wait_for()
+        wrongs = sorted((ROOT / "tests" / "buildit" / "wrong").glob(f"{step.id}--*.py"))
+        assert wrongs, f"no known-wrong program for step {step.id}"
+        for path in wrongs:
+            code = path.read_text(encoding="utf-8")
+            expected = re.search(r"^# expect: (.*)$", code, re.M)[1]
+            _type_code(page, code, label)
+            state, text = _check_with_keyboard(page)
+            assert state == "fail", f"{path.name}: {state}: {text}"
+            assert expected in text, f"{path.name}: the page says {text!r}, not {expected!r}"
+            ran += 1
+        _type_code(page, (ROOT / "buildit" / "solutions" / f"{step.id}.py").read_text(encoding="utf-8"), label)
+        state, text = _check_with_keyboard(page)
+        assert state == "pass", f"{step.id} reference: {state}: {text}"
+        assert f"Step {number} passes" in text, text
+        ran += 1
+    assert ran == len(STEPS) + len(list((ROOT / "tests" / "buildit" / "wrong").glob("*.py")))
+    assert not errors, errors
