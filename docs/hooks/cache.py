@@ -7,9 +7,10 @@ Two results are cached, each under a key that hashes everything it depends on:
 - an executed notebook page (mkdocs-jupyter's render): its HTML, table of contents and title,
   keyed by the notebook's bytes.
 
-Every key also hashes the build's shared inputs (`dependencies`): the engine (micrograd/), the
-hooks (docs/hooks/), mkdocs.yml, pyproject.toml, the pinned requirements, the Python version and
-the version of every installed package. So an edit to the engine re-runs every page's code and
+Every key also hashes the build's shared inputs (`dependencies`): the engine (micrograd/), what
+else page code reads (the vendored original, buildit/'s checks, benchmarks/results.json), the hooks
+(docs/hooks/), mkdocs.yml, pyproject.toml, the pinned requirements, the Python version and the
+version of every installed package. So an edit to the engine re-runs every page's code and
 every notebook, and a cached result is only ever reused for exactly the inputs that produced it.
 
 The cache is the one folder named by the environment variable BUILD_CACHE (`./scripts/serve` sets
@@ -59,7 +60,11 @@ def on_config(config):
 def dependencies(root):
     """A hash of what every cached result depends on besides its own page or notebook."""
     h = hashlib.sha256()
-    paths = [*sorted((root / "micrograd").rglob("*.py")), *sorted((root / "docs" / "hooks").glob("*.py")),
+    # Page code reads more than the engine: the vendored original (code-walkthrough runs it), the
+    # track's checks (hooks/track.py runs them) and the benchmark record (code-walkthrough prints it).
+    paths = [*sorted((root / "micrograd").rglob("*.py")), *sorted((root / "third_party").rglob("*.py")),
+             *sorted((root / "buildit").rglob("*.py")), root / "benchmarks" / "results.json",
+             *sorted((root / "docs" / "hooks").glob("*.py")),
              *sorted((root / "requirements").glob("*.txt")), root / "mkdocs.yml", root / "pyproject.toml"]
     for path in paths:
         if path.is_file():

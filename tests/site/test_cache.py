@@ -164,3 +164,22 @@ def test_serve_fresh_empties_the_cache(tmp_path):
 def test_the_cache_folder_is_ignored_by_git():
     ignored = (ROOT / ".gitignore").read_text(encoding="utf-8").split()
     assert ".cache/" in ignored, "scripts/serve's cache (.cache/build/) must not be committed"
+
+
+def test_the_shared_key_covers_everything_page_code_reads(tmp_path):
+    """Page code runs the engine, the vendored original and the track's checks, and prints the
+    benchmark record: an edit to any of them must change every key (else serve shows a stale number)."""
+    import cache
+
+    for rel in ("micrograd/engine.py", "third_party/micrograd-0.1.0/micrograd/engine.py",
+                "buildit/checks.py", "benchmarks/results.json", "docs/hooks/graphs.py"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("one\n", encoding="utf-8")
+    before = cache.dependencies(tmp_path)
+    assert cache.dependencies(tmp_path) == before
+    for rel in ("micrograd/engine.py", "third_party/micrograd-0.1.0/micrograd/engine.py",
+                "buildit/checks.py", "benchmarks/results.json", "docs/hooks/graphs.py"):
+        (tmp_path / rel).write_text("two\n", encoding="utf-8")
+        after = cache.dependencies(tmp_path)
+        assert after != before, f"an edit to {rel} leaves the cache keys unchanged"
+        before = after
