@@ -59,7 +59,7 @@ def run_page(text, page="<page>", namespace=None, draw=None):
         where = f"{page}, line {block.lineno} (```{block.syntax} block)"
         if block.syntax == "plot":
             plot_alt(block.code, where)
-        reason = _skip_reason(block, where)
+        reason = skip_reason(block, where)
         if reason:
             runs.append(BlockRun(block, skipped=reason))
             continue
@@ -152,7 +152,8 @@ def _exec(code, ns, want_value):
     return eval(compile(ast.Expression(last.value), "<page code>", "eval"), ns)
 
 
-def _skip_reason(block, where):
+def skip_reason(block, where):
+    """Why the build does not run `block` (its skip or importorskip mark), or ''."""
     if block.importorskip and importlib.util.find_spec(block.importorskip) is None:
         return f"needs {block.importorskip}, which is not installed"
     for mark in block.marks:

@@ -23,7 +23,6 @@ bundled by scripts/setup.sh; nothing of it is committed.
 import ast
 import gzip
 import html
-import importlib.util
 import io
 import json
 import logging
@@ -95,7 +94,7 @@ def page_blocks(markdown):
     for block in pagecode.extract_from_buffer(io.StringIO(markdown)):
         if block.syntax not in pagecode.RUNNABLE:
             continue
-        skip = _skipped(block)
+        skip = pagecode.skip_reason(block, f"line {block.lineno}")
         local = ""
         if not skip:
             local = _needs(block) or _reads_tainted(block.code, tainted)
@@ -157,17 +156,6 @@ def _names(code):
             writes += [(a.asname or a.name).split(".")[0] for a in node.names]
         todo += list(ast.iter_child_nodes(node))
     return reads, writes
-
-
-def _skipped(block):
-    """Why the build skips `block` (pagecode's marks), or ''."""
-    for mark in block.marks:
-        m = re.fullmatch(r"pytest\.mark\.skip\(reason=(['\"])(.+)\1\)", mark)
-        if m:
-            return m.group(2)
-    if block.importorskip and importlib.util.find_spec(block.importorskip) is None:
-        return f"needs {block.importorskip}"
-    return ""
 
 
 def _needs(block):
