@@ -11,6 +11,10 @@ One block mkdocs-jupyter writes is a Python list printed into a <style> (`['pre 
 browser reads it as a single invalid rule and ignores it, so it is dropped rather than copied,
 where it could swallow the rule that follows it in the shared file.
 
+It drops printed-text outputs that hold only whitespace: the kernel sends a long-running cell's
+printed text in pieces, as it happens to flush, and a piece that is a bare newline would show as an
+empty box (in a different place on every run).
+
 It also makes each code cell and inline graph box focusable (tabindex="0"): one wider than the
 page scrolls sideways, and a keyboard can only scroll what it can focus.
 """
@@ -24,6 +28,11 @@ from mkdocs.utils import get_relative_url
 STYLE = re.compile(r"<style[^>]*>(?P<css>.*?)</style>\s*", re.S)
 # Boxes that scroll sideways when wider than the page: code cells, and graphs drawn like the build's.
 SCROLLING = re.compile(r'<div class="(?:highlight-ipynb|mg-scroll)\b[^"]*"(?![^>]*tabindex)')
+# A stream output holding only whitespace (a bare newline flushed on its own): an empty box.
+BLANK_OUTPUT = re.compile(
+    r'<div class="jp-OutputArea-child">\s*<div class="jp-OutputPrompt jp-OutputArea-prompt"></div>\s*'
+    r'<div class="jp-RenderedText jp-OutputArea-output" data-mime-type="text/plain"[^>]*>\s*'
+    r"<pre>\s*</pre>\s*</div>\s*</div>\s*")
 _sheets = {}  # file name under assets/ -> CSS, written once after the build
 
 
@@ -50,6 +59,7 @@ def on_page_content(html, page, config, files):
     css = '@charset "UTF-8";\n' + css.replace('@charset "UTF-8";', "") + "\n"  # only first counts
     notebook = STYLE.sub(lambda m: "" if _is_list(m["css"]) else m[0], notebook)
     notebook = SCROLLING.sub(r'\g<0> tabindex="0"', notebook)  # a keyboard scrolls what it can focus
+    notebook = BLANK_OUTPUT.sub("", notebook)
     if not blocks:
         return template + notebook
     name = f"assets/jupyter.{hashlib.sha256(css.encode()).hexdigest()[:10]}.css"
