@@ -28,10 +28,15 @@ __all__ = ["Value", "topological_sort"]
 class Value:
     """A scalar in an expression graph: its data, its gradient, and how it was made.
 
-    A node made from others remembers the operation's name and its one or two inputs (`_a`,
-    `_b`). An operation of the engine also stores the local derivative of its output with
-    respect to each input (`_da`, `_db`); a node made the lecture's way has `None` there and a
-    closure instead (`_closure`, set by `out._backward = ...`).
+    `Value(data, _children=(), _op='', label='')` is the lecture's constructor. `Value(2.0,
+    label='a')` is a leaf; `out = Value(data, (x,), 'exp')` is a node made from one or two
+    inputs, given its closure the lecture's way: `out._backward = _backward`. Every node
+    answers `node._backward()` as the lecture's nodes do.
+
+    A node remembers the operation's name (`_op`) and its inputs (`_a`, `_b`; `_prev` is the
+    lecture's view of them). The engine's own operations also store the local derivative of the
+    output with respect to each input (`_da`, `_db`) and need no closure; a node made the
+    lecture's way has `None` there and its closure in `_closure`.
     """
 
     __slots__ = ("data", "grad", "label", "_op", "_a", "_da", "_b", "_db", "_closure")
@@ -39,18 +44,20 @@ class Value:
     def __init__(self, data, _children=(), _op="", label=""):
         """The lecture's constructor: a leaf, `Value(2.0, label='a')`, or a node made from
         others, `Value(data, (x,), 'exp')`, which then gets its closure: `out._backward = ...`."""
-        inputs = _inputs(data, _children, _op)
+        a = b = None  # its inputs, in order, each once: none for a leaf
+        if type(_children) is not tuple or _children or type(_op) is not str:
+            a, b = _inputs(data, _children, _op)
         if type(data) is not float:
             data = _real(data)
         if not math.isfinite(data):
-            raise _not_finite(data, _op, *inputs)
+            raise _not_finite(data, _op, a, b)
         self.data = data
         self.grad = 0.0  # d(root)/d(self), filled in by backward()
         self.label = label  # a name for drawing
         self._op = _op  # the operation that made this node; '' for a leaf
-        self._a, self._b = inputs  # its inputs, in order, each once (None where there is none)
-        self._da = self._db = None  # no stored local derivatives: the closure passes the gradient
-        self._closure = None
+        self._a, self._b = a, b
+        self._da = self._db = None  # no stored local derivatives: a closure passes the gradient
+        self._closure = None  # set by `out._backward = ...`
 
     @property
     def _prev(self):
@@ -244,8 +251,12 @@ def _node(data, op, a, da, b=None, db=None):
     if not math.isfinite(data):
         raise _not_finite(data, op, a, b)
     v = _new(Value)
-    v.data, v.grad, v.label, v._op = data, 0.0, "", op
-    v._a, v._da, v._b, v._db = a, da, b, db
+    v.data = data
+    v.grad = 0.0
+    v.label = ""
+    v._op = op
+    v._a, v._da = a, da
+    v._b, v._db = b, db
     v._closure = None
     return v
 
@@ -273,8 +284,8 @@ def _inputs(data, children, op):
     inputs = []
     for child in children:
         if not isinstance(child, Value):
-            raise wrong(f"each of _children must be a Value, got {type(child).__name__} {child!r}; "
-                        f"make a number a Value first: Value({child!r})")
+            hint = f"; make a number a Value first: Value({child!r})" if isinstance(child, numbers.Real) else ""
+            raise wrong(f"each of _children must be a micrograd Value, got {type(child).__name__} {child!r}{hint}")
         if all(child is not seen for seen in inputs):
             inputs.append(child)
     if len(inputs) > 2:

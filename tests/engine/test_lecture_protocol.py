@@ -312,6 +312,14 @@ def test_a_leafs_backward_and_a_closureless_nodes_backward_do_nothing():
 # -- the constructor and what it refuses ----------------------------------------------------------------
 
 
+class LectureValue:  # a reader's own Value class, not the engine's
+    def __init__(self, data):
+        self.data = data
+
+    def __repr__(self):
+        return "<a value of the reader's own class>"
+
+
 def test_the_constructor_is_positionally_the_lectures():
     a, b = Value(2.0, label="a"), Value(3.0, label="b")
     c = Value(5.0, (a, b), "+", "c")
@@ -327,12 +335,14 @@ def test_the_constructor_is_positionally_the_lectures():
     (lambda x: Value(2.0, x, "exp"), r"_children must be a tuple of Values, got Value "),
     (lambda x: Value(2.0, {x}, "exp"), r"_children must be a tuple of Values, got set "),
     (lambda x: Value(2.0, (x, 3.0), "+"),
-     r"each of _children must be a Value, got float 3.0; make a number a Value first: Value\(3.0\)$"),
+     r"each of _children must be a micrograd Value, got float 3.0; make a number a Value first: Value\(3.0\)$"),
+    (lambda x: Value(2.0, (x, LectureValue(1.0)), "+"),
+     r"each of _children must be a micrograd Value, got LectureValue <a value of the reader's own class>$"),
     (lambda x: Value(2.0, (x,), 3), r"_op must be a str naming the operation, such as 'exp', got int 3$"),
     (lambda x: Value(2.0, (x,), None), r"_op must be a str .* got NoneType None$"),
     (lambda x: Value(2.0, (x, Value(1.0), Value(2.0)), "+"),
      r"a node takes at most two distinct inputs, got 3; build it from two-input operations"),
-], ids=["str-for-children", "bare-value", "set", "child-not-a-value", "op-int", "op-none", "three-inputs"])
+], ids=["str-for-children", "bare-value", "set", "number-child", "own-class-child", "op-int", "op-none", "three-inputs"])
 def test_a_wrong_call_is_a_type_error_naming_what_was_wrong(call, message):
     with pytest.raises(TypeError, match=message):
         call(Value(1.0))
