@@ -12,6 +12,7 @@ included), each proven by injecting the fault into a copy of a real page:
   of one method, whose closure is the lecture's.
 """
 import ast
+import re
 
 import pytest
 from conftest import ROOT
@@ -133,3 +134,23 @@ def test_a_copy_injected_into_a_page_is_caught(name):
 def test_a_lecture_block_is_no_copy():
     text = "```lecture\nclosures\n```\n\n```python\nv = Value(2.0)\n```\n"
     assert not copies(text, "page.md")
+
+
+def test_the_page_runner_runs_a_whole_step_or_class_and_only_shows_a_method():
+    text = ("```lecture\naccumulate\n```\n\n```lecture\nmore-ops:Value.__pow__\n```\n\n"
+            "```python\na = Value(3.0)\n(a * a).backward()\nprint(a, a.grad, hasattr(Value, '__pow__'))\n```\n")
+    runs = pagecode.run_page(text, page="page.md")
+    assert [r.block.syntax for r in runs] == ["python", "python"], "the method alone is not run"
+    assert runs[0].block.code == (ROOT / "buildit" / "solutions" / "accumulate.py").read_text(encoding="utf-8")
+    assert runs[1].output == "Value(data=3.0) 6.0 False\n", "the page's Value is the step's (its repr, its +=), without **"
+
+
+@pytest.mark.parametrize("ref, message", [
+    ("closure", "'closure': there is no step 'closure'; the steps are: value, graph"),
+    ("closures:Neuron", "'closures:Neuron': buildit/solutions/closures.py has no Neuron"),
+    ("closures:Value.__pow__", "buildit/solutions/closures.py has no Value.__pow__"),
+    ("closures Value", "is not of the form STEP, STEP:Name or STEP:Class.method"),
+])
+def test_a_lecture_reference_that_does_not_resolve_fails_naming_page_and_line(ref, message):
+    with pytest.raises(pagecode.PageCodeError, match=r"page\.md, line 3 \(```lecture block\): .*" + re.escape(message)):
+        pagecode.run_page(f"# A page\n\n```lecture\n{ref}\n```\n", page="page.md")
