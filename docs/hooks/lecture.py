@@ -21,7 +21,6 @@ same code, as its own source. A method alone is shown only (a titled fence, whic
 
 A reference that does not resolve stops the build, naming the page and the reference.
 """
-import ast
 import os
 import posixpath
 import re
@@ -33,7 +32,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 
 sys.path.insert(0, os.path.dirname(__file__))
-from includes import OUTER_FENCE  # noqa: E402  (a sibling module; MkDocs loads hooks by path)
+from includes import OUTER_FENCE, definition  # noqa: E402  (a sibling module; MkDocs loads hooks by path)
 
 ROOT = Path(__file__).resolve().parents[2]
 FENCE = re.compile(r"^(?P<indent>[ \t]*)```lecture[ \t]*\n(?P<body>.*?)^(?P=indent)```[ \t]*$", re.M | re.S)
@@ -76,19 +75,12 @@ def piece(ref):
     path = ROOT / "buildit" / "solutions" / f"{step.id}.py"
     text = path.read_text(encoding="utf-8")
     number = [s.id for s in steps.STEPS].index(step.id) + 1
-    lines = text.splitlines(keepends=True)
     if not name:
-        return Piece(step, number, "", 1, len(lines), text, True)
-    node = ast.parse(text)
-    for part in name.split("."):
-        found = [n for n in getattr(node, "body", []) if getattr(n, "name", None) == part
-                 and isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
-        if not found:
-            raise LookupError(f"{ref!r}: buildit/solutions/{step.id}.py has no {name}")
-        node = found[0]
-    start = min([node.lineno] + [d.lineno for d in node.decorator_list])
-    code = textwrap.dedent("".join(lines[start - 1 : node.end_lineno]))
-    return Piece(step, number, name, start, node.end_lineno, code, "." not in name)
+        return Piece(step, number, "", 1, len(text.splitlines()), text, True)
+    found = definition(text, name.split("."))
+    if found is None:
+        raise LookupError(f"{ref!r}: buildit/solutions/{step.id}.py has no {name}")
+    return Piece(step, number, name, *found, "." not in name)
 
 
 def caption(p, page_uri):
