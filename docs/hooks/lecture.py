@@ -84,7 +84,7 @@ def piece(ref):
 
 
 def caption(p, page_uri):
-    """The line under the block: what it is, where it comes from, the video moment, the step's page."""
+    """The line above the block: what it is, where it comes from, the video moment, the step's page."""
     up = posixpath.relpath("build-it", posixpath.dirname(page_uri) or ".")
     s = p.step.video
     moment = f"[{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}](video:{s})"
