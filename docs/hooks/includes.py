@@ -105,18 +105,28 @@ def resolve(ref, config):
     if not path.is_file():
         raise LookupError(f"{ref!r}: there is no module {base.folder}/{parts[1]}.py")
     text = path.read_text(encoding="utf-8")
-    lines = text.splitlines(keepends=True)
     if len(parts) == 2:
-        return base, path, 1, len(lines), text
+        return base, path, 1, len(text.splitlines()), text
+    found = definition(text, parts[2:])
+    if found is None:
+        raise LookupError(f"{ref!r}: {base.folder}/{path.name} has no {'.'.join(parts[2:])}")
+    return (base, path, *found)
+
+
+def definition(text, names):
+    """(first line, last line, code) of the class or function `names` (a qualified name, split at
+    its dots) in the Python source `text`, decorators included and dedented; None if there is none.
+    hooks/lecture.py finds the lecture's code with it too."""
+    lines = text.splitlines(keepends=True)
     node = ast.parse(text)
-    for name in parts[2:]:
+    for name in names:
         found = [n for n in getattr(node, "body", []) if getattr(n, "name", None) == name
                  and isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
         if not found:
-            raise LookupError(f"{ref!r}: {base.folder}/{path.name} has no {'.'.join(parts[2:])}")
+            return None
         node = found[0]
     start = min([node.lineno] + [d.lineno for d in node.decorator_list])
-    return base, path, start, node.end_lineno, textwrap.dedent("".join(lines[start - 1 : node.end_lineno]))
+    return start, node.end_lineno, textwrap.dedent("".join(lines[start - 1 : node.end_lineno]))
 
 
 def _source_page(base, path):
