@@ -18,8 +18,10 @@ Run it on the page's source text: line numbers in errors are then the lines of t
 """
 import ast
 import contextlib
+import dataclasses
 import importlib.util
 import io
+import os
 import re
 import sys
 from dataclasses import dataclass
@@ -27,9 +29,10 @@ from dataclasses import dataclass
 from pytest_codeblocks.main import CodeBlock, extract_from_buffer
 
 RUNNABLE = ("python", "graph", "backprop", "plot")  # ```graph, ```backprop and ```plot blocks are Python too
-# Every fence language the pages may use: the runnable ones, ```source (hooks/includes.py), ```text
-# for outputs, ```console for shell sessions, ```markdown for examples in docs/contributing.md.
-FENCES = RUNNABLE + ("source", "text", "console", "markdown")
+# Every fence language the pages may use: the runnable ones, ```source (hooks/includes.py), ```lecture
+# (hooks/lecture.py: the lecture's code by name, run when it is a whole file, class or function),
+# ```text for outputs, ```console for shell sessions, ```markdown for examples in docs/contributing.md.
+FENCES = RUNNABLE + ("source", "lecture", "text", "console", "markdown")
 
 
 class PageCodeError(Exception):
@@ -54,9 +57,11 @@ def run_page(text, page="<page>", namespace=None, draw=None):
     ns = {"__name__": "__page__"} if namespace is None else namespace
     runs = []
     for block in check_fences(text, page):
-        if block.syntax not in RUNNABLE:
-            continue
         where = f"{page}, line {block.lineno} (```{block.syntax} block)"
+        if block.syntax == "lecture":
+            block = lecture_block(block, where)  # the named piece of the lecture's code, as a python block
+        if block is None or block.syntax not in RUNNABLE:
+            continue
         if block.syntax == "plot":
             plot_alt(block.code, where)
         reason = skip_reason(block, where)
@@ -94,6 +99,21 @@ def check_output(shown, printed, where):
             f"--- shown on the page\n{shown}--- printed by the code\n{printed}"
             + ("" if printed.endswith("\n") or not printed else "\n(no newline at the end of what was printed)")
         )
+
+
+def lecture_block(block, where):
+    """A ```lecture block as the python block it stands for (the code it shows), or None when it is
+    shown only (a method alone); a reference that does not resolve fails, naming it."""
+    sys.path.insert(0, os.path.dirname(__file__))
+    import lecture  # a sibling module (hooks/lecture.py), imported late: only pages that use it need it
+
+    try:
+        piece = lecture.piece(block.code)
+    except LookupError as e:
+        raise PageCodeError(f"{where}: {e}") from None
+    if not piece.runnable:
+        return None
+    return dataclasses.replace(block, code=piece.code, syntax="python")
 
 
 def plot_alt(code, where):

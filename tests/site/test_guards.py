@@ -74,6 +74,14 @@ BREAKS = {
         "[line](source/no_such_module.md#__codelineno-0-1)\n",
         "source/no_such_module.md",
     ),
+    "a lecture reference to a step that does not exist": (
+        "```lecture\nclosure:Value\n```\n",  # the step is `closures`
+        "'closure:Value': there is no step 'closure'",
+    ),
+    "a lecture reference to a method the step does not have": (
+        "```lecture\nclosures:Value.__pow__\n```\n",  # ** comes with step more-ops
+        "'closures:Value.__pow__': buildit/solutions/closures.py has no Value.__pow__",
+    ),
     "a failing block inside a solution": (
         '??? success "Solution"\n\n    ```python\n    1 / 0\n    ```\n',
         "ZeroDivisionError",
@@ -160,3 +168,52 @@ def test_a_source_block_shown_as_markdown_is_left_as_written(tmp_path):
     assert code == 0, log
     html = (tmp_path / "site" / "broken" / "index.html").read_text(encoding="utf-8")
     assert "micrograd.engine.Value.__an_example__" in html
+
+
+LECTURE_PAGE = """\
+# A page { #a-page }
+
+```lecture
+closures
+```
+
+```python
+a, b = Value(2.0), Value(-3.0)
+c = a * b
+c.grad = 1.0
+c._backward()
+print(c, a.grad, b.grad)
+```
+
+<!--pytest-codeblocks:expected-output-->
+```text
+Value(data=-6.0) -3.0 2.0
+```
+
+```lecture
+more-ops:Value.__pow__
+```
+"""
+
+
+def test_a_lecture_block_shows_and_runs_the_steps_code(tmp_path):
+    """```lecture closures shows buildit/solutions/closures.py and runs it where it stands (the
+    lecture's repr, without grad, proves that the page's Value is now the lecture's); a method
+    alone is shown, titled, and not run; each links to its step and its moment of the video."""
+    import json
+
+    config = make_site(tmp_path, LECTURE_PAGE)
+    for step in ("closures", "more-ops"):  # the steps' pages the captions link to (a strict build checks links)
+        (tmp_path / "docs" / "build-it").mkdir(exist_ok=True)
+        (tmp_path / "docs" / "build-it" / f"{step}.md").write_text(f"# {step} {{ #{step} }}\n")
+    code, log, _ = mkdocs_build(config, tmp_path / "site")
+    assert code == 0, log
+    html = (tmp_path / "site" / "broken" / "index.html").read_text(encoding="utf-8")
+    assert html.count('href="../build-it/closures/"') == 1 and 'href="../build-it/more-ops/"' in html
+    assert "youtube.com/watch?v=" in html and "&amp;t=4142s" in html  # the step's second, from buildit/steps.py
+    assert "lines 39–47" in html and '<span class="filename">Value.__pow__</span>' in html
+    assert html.count('<p class="mg-lecture-source">') == 2
+    blocks = json.loads((tmp_path / "site" / "assets" / "run" / "pages" / "broken.json").read_text())["blocks"]
+    solution = (ROOT / "buildit" / "solutions" / "closures.py").read_text(encoding="utf-8")
+    assert [b["code"] for b in blocks][0] == solution, "the browser runs exactly the file shown"
+    assert len(blocks) == 2, "the method alone is not run"
