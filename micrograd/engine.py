@@ -1,9 +1,16 @@
 """A scalar autograd engine: the `Value` of the lecture, made exact, safe and fast.
 
-Each operation computes its output and records, beside its inputs, the *local derivative* of
-the output with respect to each input. `backward()` walks the graph from the output back to the
-inputs and applies the chain rule: every input's gradient grows by local derivative × output
-gradient.
+Every node made from others remembers its inputs and how to pass its gradient back to them, in
+one of two ways:
+
+- The engine's own operations (`a + b`, `a.tanh()`, ...) store, beside each input, the *local
+  derivative* of the output with respect to it: plain numbers, no closures, so a graph is freed
+  the moment it is no longer used.
+- A node made the lecture's way, `out = Value(data, (x,), 'exp')`, carries the closure assigned
+  to it, `out._backward = _backward`, exactly as in the lecture. Both kinds mix freely.
+
+`backward()` walks the graph from the output back to the inputs and applies the chain rule:
+every input's gradient grows by local derivative × output gradient (a closure does that itself).
 
 Number policy: `data` is always a finite float. A `Value` cannot be built from NaN, an infinity
 or anything that is not a real number, and an operation that is undefined for its inputs
@@ -21,36 +28,70 @@ __all__ = ["Value", "topological_sort"]
 class Value:
     """A scalar in an expression graph: its data, its gradient, and how it was made.
 
-    A node made by an operation remembers the operation's name, its one or two inputs (`_a`,
-    `_b`) and the local derivative of its output with respect to each (`_da`, `_db`).
+    A node made from others remembers the operation's name and its one or two inputs (`_a`,
+    `_b`). An operation of the engine also stores the local derivative of its output with
+    respect to each input (`_da`, `_db`); a node made the lecture's way has `None` there and a
+    closure instead (`_closure`, set by `out._backward = ...`).
     """
 
-    __slots__ = ("data", "grad", "label", "_op", "_a", "_da", "_b", "_db")
+    __slots__ = ("data", "grad", "label", "_op", "_a", "_da", "_b", "_db", "_closure")
 
-    def __init__(self, data, _op="", _a=None, _da=0.0, _b=None, _db=0.0, label=""):
+    def __init__(self, data, _children=(), _op="", label=""):
+        """The lecture's constructor: a leaf, `Value(2.0, label='a')`, or a node made from
+        others, `Value(data, (x,), 'exp')`, which then gets its closure: `out._backward = ...`."""
+        inputs = _inputs(data, _children, _op)
         if type(data) is not float:
             data = _real(data)
         if not math.isfinite(data):
-            raise _not_finite(data, _op, _a, _b)
+            raise _not_finite(data, _op, *inputs)
         self.data = data
         self.grad = 0.0  # d(root)/d(self), filled in by backward()
         self.label = label  # a name for drawing
         self._op = _op  # the operation that made this node; '' for a leaf
-        self._a, self._da = _a, _da  # first input, and d(self)/d(_a)
-        self._b, self._db = _b, _db  # second input (None for one-input ops), and d(self)/d(_b)
+        self._a, self._b = inputs  # its inputs, in order, each once (None where there is none)
+        self._da = self._db = None  # no stored local derivatives: the closure passes the gradient
+        self._closure = None
 
     @property
     def _prev(self):
-        """The inputs, in order: the lecture's `_prev`, as a tuple."""
-        return tuple(v for v in (self._a, self._b) if v is not None)
+        """The inputs, in order and each once: the lecture's `_prev`, as a tuple."""
+        if self._a is None:
+            return ()
+        if self._b is None or self._b is self._a:
+            return (self._a,)
+        return (self._a, self._b)
+
+    @property
+    def _backward(self):
+        """What the lecture's `node._backward()` does: pass this node's gradient to its inputs,
+        once. A node made the lecture's way runs its closure; an operation of the engine applies
+        its stored local derivatives; a leaf (or a node still without a closure) does nothing."""
+        if self._closure is not None:
+            return self._closure
+        if self._da is not None:
+            return self._chain_rule
+        return _nothing
+
+    @_backward.setter
+    def _backward(self, closure):
+        if not callable(closure):
+            raise TypeError(f"_backward must be a function to call in the backward pass, "
+                            f"got {closure!r} of type {type(closure).__name__}")
+        self._closure = closure
+
+    def _chain_rule(self):
+        """The chain rule at this node, once: what backward() does here, for one node."""
+        self._a.grad += self._da * self.grad
+        if self._b is not None:
+            self._b.grad += self._db * self.grad
 
     def __add__(self, other):
         other = other if isinstance(other, Value) else Value(other)
-        return Value(self.data + other.data, "+", self, 1.0, other, 1.0)
+        return _node(self.data + other.data, "+", self, 1.0, other, 1.0)
 
     def __mul__(self, other):
         other = other if isinstance(other, Value) else Value(other)
-        return Value(self.data * other.data, "*", self, other.data, other, self.data)
+        return _node(self.data * other.data, "*", self, other.data, other, self.data)
 
     def __pow__(self, other):
         if not isinstance(other, numbers.Real):
@@ -74,7 +115,7 @@ class Value:
         except OverflowError:
             raise OverflowError(f"{x} ** {n}: the slope there, {n} * {x} ** {n - 1}, is too large "
                                 f"for a float") from None
-        return Value(out, f"**{other}", self, local)
+        return _node(out, f"**{other}", self, local)
 
     def __rpow__(self, other):  # other ** self, for a positive number `other`
         if not isinstance(other, numbers.Real):
@@ -85,20 +126,20 @@ class Value:
             out = other**self.data
         except OverflowError:
             raise OverflowError(f"{other} ** {self.data}: the result is too large for a float") from None
-        return Value(out, f"{other}**", self, out * math.log(other))  # d/dx b^x = b^x ln b
+        return _node(out, f"{other}**", self, out * math.log(other))  # d/dx b^x = b^x ln b
 
     def exp(self):
         x = self.data
         if x > _MAX_EXP:
             raise OverflowError(f"exp({x}): the result is too large for a float")
         out = math.exp(x)
-        return Value(out, "exp", self, out)  # d/dx e^x = e^x
+        return _node(out, "exp", self, out)  # d/dx e^x = e^x
 
     def log(self):
         x = self.data
         if x <= 0:
             raise ValueError(f"log({x}): the logarithm is defined only for positive numbers")
-        return Value(math.log(x), "log", self, 1.0 / x)  # d/dx ln x = 1/x
+        return _node(math.log(x), "log", self, 1.0 / x)  # d/dx ln x = 1/x
 
     def tanh(self):
         x = self.data
@@ -107,16 +148,16 @@ class Value:
         else:
             e = math.exp(2 * min(x, 20.0))  # tanh(x) is exactly 1.0 in floats from x ≈ 19.1
             t = (e - 1) / (e + 1)  # the lecture's formula, digit for digit
-        return Value(t, "tanh", self, 1 - t**2)  # d/dx tanh x = 1 - tanh² x
+        return _node(t, "tanh", self, 1 - t**2)  # d/dx tanh x = 1 - tanh² x
 
     def sigmoid(self):
         x = self.data
         s = 1 / (1 + math.exp(-x)) if x >= 0 else math.exp(x) / (1 + math.exp(x))  # no overflow
-        return Value(s, "sigmoid", self, s * (1 - s))
+        return _node(s, "sigmoid", self, s * (1 - s))
 
     def relu(self):
         out = self.data if self.data > 0 else 0.0
-        return Value(out, "ReLU", self, 1.0 if self.data > 0 else 0.0)
+        return _node(out, "ReLU", self, 1.0 if self.data > 0 else 0.0)
 
     def backward(self):
         """Fill in `grad` of every node that `self` depends on: d(self)/d(node).
@@ -125,6 +166,9 @@ class Value:
         gradients of intermediate nodes are recomputed from scratch on every call.
         """
         topo = topological_sort(self)
+        for v in topo:  # first, before any gradient changes: can every node pass its gradient on?
+            if v._da is None and v._a is not None and v._closure is None:
+                raise _no_backward(v)
         for v in topo:
             if v._a is not None:
                 v.grad = 0.0
@@ -132,10 +176,12 @@ class Value:
         for v in reversed(topo):
             if not math.isfinite(v.grad):
                 raise OverflowError(f"backward: the gradient of {v!r} ({v._op or 'leaf'}) overflowed")
-            if v._a is not None:
+            if v._closure is not None:
+                v._closure()  # a node made the lecture's way
+            elif v._a is not None:
                 v._a.grad += v._da * v.grad  # the chain rule: local derivative × upstream
-            if v._b is not None:
-                v._b.grad += v._db * v.grad
+                if v._b is not None:
+                    v._b.grad += v._db * v.grad
 
     def __neg__(self):  # -self
         return self * -1
@@ -188,6 +234,60 @@ def topological_sort(root):
 
 
 _MAX_EXP = math.log(sys.float_info.max)  # ≈ 709.78, the largest x with a finite exp(x)
+
+
+def _node(data, op, a, da, b=None, db=None):
+    """A node made by one of the engine's operations: its inputs and their local derivatives.
+    The fast, private constructor: no checks of the inputs, which the operation made itself."""
+    if type(data) is not float:
+        data = _real(data)
+    if not math.isfinite(data):
+        raise _not_finite(data, op, a, b)
+    v = _new(Value)
+    v.data, v.grad, v.label, v._op = data, 0.0, "", op
+    v._a, v._da, v._b, v._db = a, da, b, db
+    v._closure = None
+    return v
+
+
+_new = object.__new__
+
+
+def _nothing():
+    """The `_backward` of a leaf: there is nothing to pass a gradient to."""
+
+
+def _inputs(data, children, op):
+    """`children` as (first input, second input), each once and None where there is none, or a
+    TypeError that names what was wrong and shows how the lecture calls the constructor."""
+    def wrong(what):
+        return TypeError(f"Value(data={data!r}, _children={children!r}, _op={op!r}): {what}")
+
+    if not isinstance(children, (tuple, list)):
+        example = repr(children) if isinstance(children, str) else "'exp'"
+        raise wrong(f"_children must be a tuple of Values, got {type(children).__name__} "
+                    f"{children!r}; the lecture calls Value(data, (x,), {example})")
+    if not isinstance(op, str):
+        raise wrong(f"_op must be a str naming the operation, such as 'exp', got "
+                    f"{type(op).__name__} {op!r}")
+    inputs = []
+    for child in children:
+        if not isinstance(child, Value):
+            raise wrong(f"each of _children must be a Value, got {type(child).__name__} {child!r}; "
+                        f"make a number a Value first: Value({child!r})")
+        if all(child is not seen for seen in inputs):
+            inputs.append(child)
+    if len(inputs) > 2:
+        raise wrong(f"a node takes at most two distinct inputs, got {len(inputs)}; build it from "
+                    f"two-input operations, as the lecture does")
+    return (inputs + [None, None])[:2]
+
+
+def _no_backward(v):
+    return RuntimeError(
+        f"backward: the node {v!r} made by {v._op!r} from {len(v._prev)} input(s) has no _backward, "
+        f"so its inputs would get no gradient. It was made with Value(data, _children, _op); give it "
+        f"its closure before calling backward(), as the lecture does: out._backward = _backward")
 
 
 def _real(data):

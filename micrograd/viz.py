@@ -7,9 +7,10 @@ __all__ = ["trace", "draw_dot"]
 
 
 def trace(root):
-    """All nodes and edges of the graph behind `root`, in a fixed order (inputs first)."""
+    """All nodes and edges of the graph behind `root`, in a fixed order (inputs first): one edge
+    per use of an input, so `x * x` has two edges from `x`."""
     nodes = topological_sort(root)
-    edges = [(child, v) for v in nodes for child in v._prev]
+    edges = [(child, v) for v in nodes for child in (v._a, v._b) if child is not None]
     return nodes, edges
 
 

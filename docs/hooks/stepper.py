@@ -3,7 +3,8 @@
 `observe(root)` runs the engine's real `Value.backward()` on `root` under `sys.settrace` and records,
 line by line, what that loop does: the base case `self.grad = 1.0`, then every node in the order the
 loop visits it, and every `v._a.grad += v._da * v.grad` it executes (which input, the local
-derivative, the upstream gradient, the gradient before and after). Nothing of the engine is
+derivative, the upstream gradient, the gradient before and after), or every `v._closure()` of a
+node made the lecture's way (what each input's gradient was before and after it). Nothing of the engine is
 re-implemented here: if `backward()` is rewritten so that these lines are no longer recognisable,
 the build stops and says so. Before the run every gradient of the graph is set to 0 (step 0 of the
 stepper); afterwards the page's own gradients are put back, so the block changes nothing that later
@@ -16,6 +17,7 @@ step, which is the text alternative and what a reader without JavaScript gets.
 import html
 import inspect
 import json
+import math
 import re
 import sys
 import textwrap
@@ -25,6 +27,7 @@ import graphsvg
 
 _BASE = re.compile(r"^self\.grad\s*=\s*1(\.0)?$")
 _PUSH = re.compile(r"^v\.(_[ab])\.grad\s*\+=\s*v\.(_d[ab])\s*\*\s*v\.grad$")
+_CLOSURE = re.compile(r"^v\._closure\(\)$")
 
 
 @dataclass
@@ -32,7 +35,7 @@ class Push:
     """One `input.grad += local * upstream` that backward() executed."""
     to: int  # index of the input in the topological order
     slot: str  # "_a" or "_b"
-    local: float  # d(node)/d(input), the node's stored _da or _db
+    local: float  # d(node)/d(input): the node's stored _da or _db, or what its closure passes per unit
     upstream: float  # the node's own gradient
     before: float  # the input's gradient before the +=
     after: float  # and after it
@@ -119,6 +122,10 @@ def _steps(events, nodes, index, root):
             child = index[getattr(v, slot)]
             steps[-1].pushes.append(Push(child, slot, getattr(v, local), before[index[v]],
                                          before[child], after[child]))
+        elif _CLOSURE.match(line):  # the closure ran untraced: what it did, from the gradients around it
+            for slot, local in zip(("_a", "_b"), _closure_locals(v, nodes)):
+                child = index[getattr(v, slot)]
+                steps[-1].pushes.append(Push(child, slot, local, before[index[v]], before[child], after[child]))
         steps[-1].grads = after
     _check(steps, nodes)
     count = {}
@@ -129,10 +136,25 @@ def _steps(events, nodes, index, root):
     return steps
 
 
+def _closure_locals(v, nodes):
+    """d(v)/d(input) for each input of a node made the lecture's way: what its closure adds to the
+    input's gradient when v.grad is 1 and the inputs' gradients are 0. Every gradient is put back."""
+    saved = [u.grad for u in nodes]
+    try:
+        for u in v._prev:
+            u.grad = 0.0
+        v.grad = 1.0
+        v._closure()
+        return [u.grad for u in v._prev]
+    finally:
+        for u, g in zip(nodes, saved):
+            u.grad = g
+
+
 def _check(steps, nodes):
     """The observation must show the loop the stepper explains, or the build says what changed."""
     why = ("micrograd's backward() no longer reads `self.grad = 1.0` then, for each node in reversed "
-           "topological order, `v._a.grad += v._da * v.grad` (and _b): update hooks/stepper.py")
+           "topological order, `v._a.grad += v._da * v.grad` (and _b) or `v._closure()`: update hooks/stepper.py")
     if [s.kind for s in steps[:2]] != ["forward", "base"]:
         raise RuntimeError(f"backprop stepper: no base case seen; {why}")
     order = [s.node for s in steps[2:]]
@@ -140,7 +162,8 @@ def _check(steps, nodes):
         raise RuntimeError(f"backprop stepper: nodes visited in the order {order}; {why}")
     for s in steps[2:]:
         v = nodes[s.node]
-        want = [slot for slot in ("_a", "_b") if getattr(v, slot) is not None]
+        want = ["_a", "_b"][:len(v._prev)] if v._closure is not None else \
+            [slot for slot in ("_a", "_b") if getattr(v, slot) is not None]
         if [p.slot for p in s.pushes] != want:
             raise RuntimeError(f"backprop stepper: node {s.node} pushed along {[p.slot for p in s.pushes]}, "
                                f"not {want}; {why}")
@@ -220,6 +243,8 @@ def _made(ob, v):
     """How a node was made, e.g. `e = a * b` or `o = tanh(n)`."""
     name = {u: n for u, n in zip(ob.nodes, ob.names)}
     a, b = name.get(v._a), name.get(v._b)
+    if b is None and v._op in ("+", "*"):  # a node made the lecture's way keeps `a + a`'s a once
+        b = a
     if b is not None:
         return f"{name[v]} = {a} {v._op} {b}"
     if v._op.startswith("**"):
@@ -239,8 +264,20 @@ def _say(ob, step, i):
     if not step.pushes:
         return f"{name} is an input, with nothing to pass back: {name}.grad = {_f(step.grads[step.node])} is final."
     parts = [f"{ob.names[p.to]}.grad = {_f(p.before)} + {_f(p.local)} × {_f(p.upstream)} = {_f(p.after)}"
-             for p in step.pushes]
+             if _added(p) else f"{ob.names[p.to]}.grad {_unadded(p)}" for p in step.pushes]
     return f"{_made(ob, v)} passes its gradient {_f(step.pushes[0].upstream)} back: " + "; ".join(parts) + "."
+
+
+def _added(p):
+    """Whether the push added its contribution to the gradient already there (a closure may assign)."""
+    return math.isclose(p.after, p.before + p.local * p.upstream, rel_tol=1e-12, abs_tol=1e-300)
+
+
+def _unadded(p):
+    """What a closure that did not add its contribution did to an input's gradient."""
+    if math.isclose(p.after, p.local * p.upstream, rel_tol=1e-12, abs_tol=1e-300):  # the lecture's = until 1:22:28
+        return f"= {_f(p.local)} × {_f(p.upstream)} = {_f(p.after)}, assigned with =: the {_f(p.before)} it held is lost"
+    return f"went from {_f(p.before)} to {_f(p.after)}, not {_f(p.before)} + {_f(p.local)} × {_f(p.upstream)}"
 
 
 def _row(ob, step, i, said):
@@ -250,7 +287,9 @@ def _row(ob, step, i, said):
         chain.append(f"d{node}/d{to} = {_f(p.local)} × {node}.grad {_f(p.upstream)} = "
                      f"{_f(p.local * p.upstream)}")
         text = f"{to}.grad: {_f(p.before)} + {_f(p.local * p.upstream)} = {_f(p.after)}"
-        if p.of > 1:
+        if not _added(p):
+            text = f"{to}.grad {_unadded(p)}"
+        elif p.of > 1:
             text += f" (contribution {p.nth} of {p.of} to {to}"
             if p.nth > 1:
                 text += (f": += adds it to the {_f(p.before)} already there; with = it would overwrite "

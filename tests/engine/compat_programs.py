@@ -34,6 +34,18 @@ def num(x):
 # --- code written for 0.1.0: must give identical results ----------------------------------------
 
 @program
+def hand_backward_calls():  # the lecture's chapter 8: each node's _backward() called by hand
+    a, b, c, f = Value(2.0), Value(-3.0), Value(10.0), Value(-2.0)
+    e = a * b
+    d = e + c
+    L = d * f
+    L.grad = 1.0
+    for v in (L, d, f, e, c, b, a):  # reversed topological order; a leaf's does nothing
+        v._backward()
+    return [num(v.grad) for v in (a, b, c, d, e, f, L)]
+
+
+@program
 def readme_example():
     from expressions import readme_example
 
@@ -186,8 +198,8 @@ def wrong_input_length():
 
 
 @program
-def backward_closures():
-    return hasattr(Value(2.0) * 3, "_backward")
+def backward_closures():  # what a built-in operation's node keeps for the backward pass
+    return type((Value(2.0) * 3)._backward).__name__  # a closure made in the op, or a bound method
 
 
 @program

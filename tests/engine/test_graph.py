@@ -1,8 +1,9 @@
 """The expression graph: what each node records, and the order in which backward() visits it.
 
-Each operation stores its inputs in `_a`, `_b` and their local derivatives in `_da`, `_db` (no
-closures), `_prev` gives the inputs as a tuple in order, and `topological_sort` is an iterative
-depth-first post-order that gives exactly the lecture's recursive `build_topo` order.
+Each operation of the engine stores its inputs in `_a`, `_b` and their local derivatives in `_da`,
+`_db` (no closures), `_prev` gives the inputs as a tuple in order, each once, and `topological_sort`
+is an iterative depth-first post-order that gives exactly the lecture's recursive `build_topo`
+order. (Nodes made the lecture's way, with closures: test_lecture_protocol.py.)
 """
 import gc
 import math
@@ -54,10 +55,12 @@ def test_a_one_input_op_records_its_input_and_local_derivative(make, op, local):
     assert out._da == pytest.approx(local, rel=1e-14, abs=0)
 
 
-def test_prev_is_a_tuple_in_insertion_order_even_for_x_times_x():
+def test_prev_is_a_tuple_in_insertion_order_each_input_once():
     x, y = Value(3.0), Value(4.0)
     assert (y * x)._prev == (y, x)
-    assert (x * x)._prev == (x, x)
+    xx = x * x
+    assert xx._prev == (x,)  # the lecture's set(_children) holds x once, too
+    assert xx._a is xx._b is x and (xx._da, xx._db) == (3.0, 3.0)  # but x * x uses x twice
 
 
 def test_constants_are_wrapped_into_leaves():
