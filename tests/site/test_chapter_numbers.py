@@ -12,18 +12,17 @@ import posixpath
 import re
 
 import pytest
-import yaml
 from conftest import ROOT
 
+import wordcount
+
 DOCS = ROOT / "docs"
-_data = yaml.safe_load((DOCS / "chapters.yml").read_text(encoding="utf-8"))
-NUMBER = {ch["id"]: n for n, ch in enumerate((c for p in _data["parts"] for c in p["chapters"]), start=1)}
+NUMBER = {cid: n for n, cid in wordcount.chapters()}
 
 # "chapter 12", "Chapters 8–11", "chapters 13 to 16", "chapters 8, 9 and 10"
 _NAMED = re.compile(r"\b[Cc]hapters?\s+(\d+(?:\s*(?:,|–|-|to|and|or)\s*\d+)*)\b")
 # A link, with the number that stands right before it ("Chapter 2, [the derivative ...](...)")
 _LINK = re.compile(r"(?:\b[Cc]hapter\s+(\d+)[,:]?\s*\(?)?\[([^\]]+)\]\(([^)\s]+)\)")
-_FENCE = re.compile(r"^([ \t]*)(`{3,}|~{3,}).*?^\1\2[ \t]*$", re.M | re.S)
 
 
 def _numbers(text):
@@ -44,7 +43,7 @@ def wrong_chapter_numbers(text, folder, name):
             errors.append(f"{name}:{line(m.start())}: '{m[0]}' names chapter {bad[0]}, "
                           f"but the lecture has chapters 1 to {len(NUMBER)} (docs/chapters.yml)")
     # Links: only outside fenced blocks (a link in code is not a link); blank the blocks, keep lines.
-    prose = _FENCE.sub(lambda f: "\n" * f[0].count("\n"), text)
+    prose = wordcount.FENCE.sub(lambda f: "\n" * f[0].count("\n"), text)
     for m in _LINK.finditer(prose):
         before, label, target = m[1], m[2], m[3].split("#")[0]
         said = _numbers(label) or ([int(label)] if label.strip().isdigit() else []) or ([int(before)] if before else [])

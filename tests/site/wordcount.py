@@ -28,7 +28,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 
-_FENCE = re.compile(r"^([ \t]*)(`{3,}|~{3,}).*?^\1\2[ \t]*$", re.M | re.S)
+FENCE = re.compile(r"^([ \t]*)(`{3,}|~{3,}).*?^\1\2[ \t]*$", re.M | re.S)
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _TAG = re.compile(r"</?[A-Za-z][^>]*>")
 _HEADING_ID = re.compile(r"\{[^}\n]*#[\w-]+[^}\n]*\}[ \t]*$", re.M)
@@ -41,7 +41,7 @@ _WORD = re.compile(r"[^\W_]")  # a token counts if it holds a letter or a digit
 def prose(markdown):
     """The page's prose, as plain text (see the module's docstring for what is left out)."""
     text = _FRONT_MATTER.sub("", markdown)
-    text = _FENCE.sub("", text)
+    text = FENCE.sub("", text)
     text = _COMMENT.sub("", text)
     text = _LINK.sub(r"\1", text)
     text = _TAG.sub(" ", text)
@@ -57,7 +57,7 @@ def count_words(markdown):
 
 def raw_count(markdown):
     """Issue 20's measure: whitespace-separated tokens outside fenced blocks and HTML comments."""
-    return len(_COMMENT.sub("", _FENCE.sub("", markdown)).split())
+    return len(_COMMENT.sub("", FENCE.sub("", markdown)).split())
 
 
 def chapters():
