@@ -1,5 +1,7 @@
 """Where each chapter sits, from one source: docs/chapters.yml.
 
+- A chapter page's title (its `# Title`, which is also its name in the navigation) is the lecture's
+  chapter title as docs/chapters.yml gives it: every part names its pages the same way.
 - Under a chapter page's title the build adds its number, its part and a "Watch this part" link
   to the exact second of the video.
 - A link written `[1:22:28](video:4948)` on any page becomes a link to that second of the video.
@@ -51,6 +53,10 @@ def on_page_markdown(markdown, page, config, files):
     title = re.search(r"^# .*$", markdown, re.M)
     if not title:
         raise PluginError(f"{page.file.src_uri}: a chapter page must start with a '# Title' heading")
+    written = re.sub(r"\s*\{[^}]*\}\s*$", "", title[0][2:]).strip()
+    if written != ch["title"]:
+        raise PluginError(f"{page.file.src_uri}: the title '# {written}' is not the chapter's title in "
+                          f"docs/chapters.yml, '{ch['title']}'; a chapter page's title is the lecture's")
     return markdown[: title.end()] + "\n\n" + header + markdown[title.end():]
 
 

@@ -21,9 +21,6 @@ import pagecode
 
 SOLUTIONS = sorted((ROOT / "buildit" / "solutions").glob("*.py"))
 PAGES = sorted((ROOT / "docs").glob("*.md")) + sorted((ROOT / "docs" / "build-it").glob("*.md"))
-# Pages whose copies are being replaced by ```lecture blocks (issue 20; chapters 12-20 on branch
-# i20-pages-b). Strict: a page leaves this list as soon as it is clean.
-BEING_REWRITTEN = {"mlp-library.md"}
 
 
 def lecture_classes():
@@ -92,9 +89,7 @@ def copies(text, page):
     return problems
 
 
-@pytest.mark.parametrize("page", [pytest.param(p, marks=pytest.mark.xfail(strict=True, reason="being rewritten"))
-                                  if p.name in BEING_REWRITTEN else p for p in PAGES],
-                         ids=lambda p: p.relative_to(ROOT / "docs").as_posix())
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.relative_to(ROOT / "docs").as_posix())
 def test_no_page_holds_a_copy_of_the_lectures_code(page):
     problems = copies(page.read_text(encoding="utf-8"), page.name)
     assert not problems, "\n".join(problems)
