@@ -163,9 +163,10 @@ def backward(code, out, expr, after):
 CHECKS = {}
 
 
-def step(step_id, carried=True):
+def step(step_id, carried=True, hint=""):
     def register(fn):
         fn.carried = carried
+        fn.hint = hint
         CHECKS.setdefault(step_id, []).append(fn)
         return fn
     return register
@@ -517,6 +518,41 @@ def used_twice_tanh(code):
            "`self.grad += ...`, not `=`")
 
 
+def _reuse(code, expr, build, want, method, a_data=3.0, c_data=2.0):
+    """`out = <expr>` where `a` is used by the operation under test *and* once more, by a final `+ a`.
+
+    The final `+` runs its closure first (its output is the root), so `a.grad` already holds 1.0 when
+    the operation's closure runs: a closure that assigns (`=`) instead of adding (`+=`) loses it."""
+    a, c = code.new(a_data, "a"), code.new(c_data, "c")
+    with doing(expr):
+        out = build(a, c)
+    want_value(code, out, expr)
+    backward(code, out, "out", f"out = {expr}; out.backward()")
+    got = grad_of(a, "a")
+    if not close(got, want):
+        slip = ""
+        if close(got, want - 1.0):
+            slip = " — the 1.0 from the final `+ a` was lost"
+        raise CheckFailed(f"after `out = {expr}; out.backward()` with a = {fmt(a_data)}, c = "
+                          f"{fmt(c_data)}, `a.grad` should be {fmt(want)}, got {fmt(got)}{slip}: in "
+                          f"`{method}`'s `_backward`, write `... .grad += ...`, not `=`: a value used "
+                          "twice gets both contributions")
+
+
+@step("accumulate", hint="A closure may run when its input already holds a gradient from another use. "
+      "Each line of every `_backward` adds (`+=`) its contribution to what is there; none assigns.")
+def every_input_accumulates(code):
+    """each input of `+`, `*` and `tanh` adds to what its other uses gave: `(a + c) + a`, `(c * a) + a`, `a.tanh() + a`"""
+    t = math.tanh(3.0)
+    for expr, build, want, method in (
+            ("(a + c) + a", lambda a, c: (a + c) + a, 2.0, "__add__"),
+            ("(c + a) + a", lambda a, c: (c + a) + a, 2.0, "__add__"),
+            ("(a * c) + a", lambda a, c: (a * c) + a, 3.0, "__mul__"),
+            ("(c * a) + a", lambda a, c: (c * a) + a, 3.0, "__mul__"),
+            ("a.tanh() + a", lambda a, c: a.tanh() + a, 1 - t**2 + 1.0, "tanh")):
+        _reuse(code, expr, build, want, method)
+
+
 @step("accumulate")
 def lecture_example(code):
     """the lecture's `f = (a*b) * (a+b)` with a = -2, b = 3: a.grad -3.0, b.grad -8.0"""
@@ -581,6 +617,7 @@ def pow_op(code):
     """`a**2` and `a**-1`: a number exponent, gradient other * a**(other - 1)"""
     _number_op(code, "a**2", lambda a: a**2, 4.0, 4.0, "__pow__")
     _number_op(code, "a**-1", lambda a: a**-1, 0.5, -0.25, "__pow__")
+    _reuse(code, "a**2 + a", lambda a, c: a**2 + a, 7.0, "__pow__")
 
 
 @step("more-ops")
@@ -603,6 +640,20 @@ def div_neg_sub(code):
     backward(code, c, "c", "c.backward()")
     want_grad(a, "a", 1.0, "c = a - b; c.backward()")
     want_grad(b, "b", -1.0, "c = a - b; c.backward()")
+
+
+@step("more-ops")
+def composites_accumulate(code):
+    """`/`, `-`, unary `-`, `1 + a`, `3 * a` add into a value used twice: `a / c + a`, `c - a + a`, ..."""
+    for expr, build, want, method in (
+            ("a / c + a", lambda a, c: a / c + a, 1 / 2.0 + 1.0, "__truediv__"),
+            ("c / a + a", lambda a, c: c / a + a, -2.0 / 9.0 + 1.0, "__truediv__"),
+            ("-a + a", lambda a, c: -a + a, 0.0, "__neg__"),
+            ("a - c + a", lambda a, c: a - c + a, 2.0, "__sub__"),
+            ("c - a + a", lambda a, c: c - a + a, 0.0, "__sub__"),
+            ("(1 + a) + a", lambda a, c: (1 + a) + a, 2.0, "__radd__"),
+            ("(3 * a) + a", lambda a, c: (3 * a) + a, 4.0, "__rmul__")):
+        _reuse(code, expr, build, want, method)
 
 
 @step("more-ops")
@@ -776,23 +827,49 @@ def _model(code, seed):
         return code.name("MLP", "write `class MLP:`")(3, [4, 4, 1])
 
 
-def _expected_losses(code, seed, steps, lr, zero=True, sign=-1.0):
-    """The losses of the lecture's loop (or of one of its classic mistakes) on a fresh model."""
-    n = _model(code, seed)
+def _starting_weights(n):
+    """The network's parameters as plain floats, layer by layer: [[(weights, bias), ...], ...]."""
+    return [[([w.data for w in nn.w], nn.b.data) for nn in lay.neurons] for lay in n.layers]
+
+
+def _reference_losses(start, steps, lr, zero=True, sign=-1.0):
+    """The losses of the reference solution's loop (or of one of its classic mistakes), computed here
+    with plain floats from the same starting weights: the forward pass, the summed squared error, the
+    gradients by the chain rule, and the update. None of the reader's code runs in it, so a slip in the
+    reader's `Value` that their own `train` shares is still seen."""
+    W = [[list(ws) for ws, _ in lay] for lay in start]
+    B = [[b for _, b in lay] for lay in start]
+    gW = [[[0.0] * len(ws) for ws in lay] for lay in W]
+    gB = [[0.0] * len(lay) for lay in B]
     losses = []
-    with doing("the lecture's training loop, run on your classes"):
-        for _ in range(steps):
-            loss = code.Value(0.0)
-            for x, y in zip(XS, YS):
-                loss = loss + (n(x) - y) ** 2
-            ps = n.parameters()
-            if zero:
-                for p in ps:
-                    p.grad = 0.0
-            loss.backward()
-            for p in ps:
-                p.data += sign * lr * p.grad
-            losses.append(loss.data)
+    for _ in range(steps):
+        if zero:
+            gW = [[[0.0] * len(ws) for ws in lay] for lay in W]
+            gB = [[0.0] * len(lay) for lay in B]
+        loss = 0.0
+        for x, y in zip(XS, YS):
+            acts = [list(x)]
+            for ws_layer, bs in zip(W, B):
+                acts.append([math.tanh(sum(w * xi for w, xi in zip(ws, acts[-1])) + b)
+                             for ws, b in zip(ws_layer, bs)])
+            yout = acts[-1][0]
+            loss += (yout - y) ** 2
+            up = [2 * (yout - y)]  # dloss/dyout
+            for i in reversed(range(len(W))):
+                ins, outs = acts[i], acts[i + 1]
+                down = [0.0] * len(ins)
+                for j, ws in enumerate(W[i]):
+                    dn = up[j] * (1 - outs[j] ** 2)  # through tanh
+                    gB[i][j] += dn
+                    for k, w in enumerate(ws):
+                        gW[i][j][k] += dn * ins[k]
+                        down[k] += dn * w
+                up = down
+        for i in range(len(W)):
+            for j in range(len(W[i])):
+                W[i][j] = [w + sign * lr * g for w, g in zip(W[i][j], gW[i][j])]
+                B[i][j] += sign * lr * gB[i][j]
+        losses.append(loss)
     return losses
 
 
@@ -803,6 +880,7 @@ def training_loop(code):
                       "list of losses")
     seed, steps, lr = 1337, 6, 0.05
     n = _model(code, seed)
+    start = _starting_weights(n)
     with doing(f"train(n, xs, ys, steps={steps}, lr={lr})"):
         got = train(n, XS, YS, steps=steps, lr=lr)
     expect(isinstance(got, list), f"`train(...)` should return the list of the losses, one per step, "
@@ -812,7 +890,7 @@ def training_loop(code):
     for i, g in enumerate(got):
         expect(isinstance(g, (int, float)), f"`train(...)` should return numbers (`loss.data`), got "
                f"{g!r} at step {i}")
-    want = _expected_losses(code, seed, steps, lr)
+    want = _reference_losses(start, steps, lr)
     if all(close(g, w) for g, w in zip(got, want)):
         expect(want[-1] < want[0], "the loss should go down")
         return
@@ -821,12 +899,12 @@ def training_loop(code):
                           f"`sum((yout - ygt)**2 for ygt, yout in zip(ys, ypred))` = {fmt(want[0])}, "
                           f"got {fmt(got[0])}")
     i = next(i for i, (g, w) in enumerate(zip(got, want)) if not close(g, w))
-    if all(close(g, w) for g, w in zip(got, _expected_losses(code, seed, steps, lr, zero=False))):
+    if all(close(g, w) for g, w in zip(got, _reference_losses(start, steps, lr, zero=False))):
         raise CheckFailed(f"the loss at step {i} should be {fmt(want[i])}, got {fmt(got[i])}: the "
                           "gradients were not reset. They accumulate (`+=`), so each "
                           "`loss.backward()` adds to the last step's: set `p.grad = 0.0` for every "
                           "parameter before `loss.backward()` (the bug found at 2:11:48 in the video)")
-    if all(close(g, w) for g, w in zip(got, _expected_losses(code, seed, steps, lr, sign=1.0))):
+    if all(close(g, w) for g, w in zip(got, _reference_losses(start, steps, lr, sign=1.0))):
         raise CheckFailed(f"the loss went up, to {fmt(got[-1])} after {steps} steps: the update must "
                           "step *against* the gradient, `p.data += -lr * p.grad`")
     if all(close(g, got[0]) for g in got):

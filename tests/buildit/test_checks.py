@@ -131,3 +131,28 @@ def test_checks_leave_the_random_state_alone():
     random.seed(7)
     buildit.check("training", buildit.solution("training"))
     assert random.random() == before
+
+
+def test_training_is_compared_with_the_reference_not_with_the_readers_classes():
+    """A slip in the reader's `Value` that their own `train` shares: `__mul__` assigns to `self.grad`,
+    so a weight used by the 4 examples keeps only the last one's gradient. The training check alone
+    (the carried checks left out) sees it, because its losses come from the reference loop in floats."""
+    import random
+    src = _with("training", "self.grad += other.data * out.grad", "self.grad = other.data * out.grad")
+    ns = {"__name__": "__buildit__"}
+    exec(compile(src, "<slip>", "exec"), ns)
+    state = random.getstate()
+    try:
+        with pytest.raises(checks.CheckFailed, match=r"the loss at step 1 should be [0-9.]+, got "):
+            checks.training_loop(checks.Code(ns))
+    finally:
+        random.setstate(state)
+
+
+@pytest.mark.parametrize("slip", ["zero", "sign"])
+def test_the_reference_loop_names_the_classic_mistakes(slip):
+    """The float reference also runs the two classic mistakes, and the reader's loop is matched to them."""
+    old, new, said = {"zero": ("            p.grad = 0.0\n", "            pass\n", "the gradients were not reset"),
+                      "sign": ("p.data += -lr * p.grad", "p.data += lr * p.grad", "the loss went up")}[slip]
+    result = buildit.check("training", _with("training", old, new))
+    assert not result.ok and said in result.message, result.message
