@@ -134,11 +134,12 @@ def test_checks_leave_the_random_state_alone():
 
 
 def test_training_is_compared_with_the_reference_not_with_the_readers_classes():
-    """A slip in the reader's `Value` that their own `train` shares: `__mul__` assigns to `self.grad`,
-    so a weight used by the 4 examples keeps only the last one's gradient. The training check alone
-    (the carried checks left out) sees it, because its losses come from the reference loop in floats."""
+    """A slip in the reader's `Value` that their own `train` shares: tanh's local derivative taken as
+    1 - t instead of 1 - t**2. Losses computed with the reader's classes share the slip (the check
+    compared against those until issue 21 passed it); the training check alone (the carried checks
+    left out) sees it, because its losses come from the reference loop in plain floats."""
     import random
-    src = _with("training", "self.grad += other.data * out.grad", "self.grad = other.data * out.grad")
+    src = _with("training", "self.grad += (1 - t**2) * out.grad", "self.grad += (1 - t) * out.grad")
     ns = {"__name__": "__buildit__"}
     exec(compile(src, "<slip>", "exec"), ns)
     state = random.getstate()
