@@ -14,6 +14,7 @@ import contextlib
 import io
 import math
 import random
+import re
 import sys
 import traceback
 
@@ -249,6 +250,232 @@ def graph_add_mul(code):
     expect(close(L.data, -8.0), f"`L = d * f` should be -8.0, got {fmt(L.data)}")
 
 
+@step("draw")
+def grad_starts_at_zero(code):
+    """a new Value's `grad` is 0"""
+    a = code.new(2.0)
+    g = grad_of(a, "Value(2.0)")
+    expect(g == 0, f"a new Value's `grad` should start at 0.0, got {fmt(g)}")
+
+
+def _expression(code, grads=False):
+    """The lecture's L = (a*b + c)*f with every value labelled; with `grads`, the gradients the
+    lecture fills in by hand (L 1, d -2, f 4, c -2, e -2, a 6, b -4)."""
+    a, b, c, f = _abcef(code)
+    with doing("e = a * b; d = e + c; L = d * f"):
+        e = a * b
+        d = e + c
+        L = d * f
+    for v, name in ((e, "e"), (d, "d"), (L, "L")):
+        want_value(code, v, name)
+        v.label = name
+    vals = {"a": a, "b": b, "c": c, "f": f, "e": e, "d": d, "L": L}
+    if grads:
+        for name, g in (("L", 1.0), ("d", -2.0), ("f", 4.0), ("c", -2.0), ("e", -2.0), ("a", 6.0),
+                        ("b", -4.0)):
+            vals[name].grad = g
+    return vals
+
+
+EDGES = (("a", "e"), ("b", "e"), ("e", "d"), ("c", "d"), ("d", "L"), ("f", "L"))
+
+
+@step("draw", carried=False)
+def trace_finds_the_graph(code):
+    """`nodes, edges = trace(L)`: L's 7 values, and 6 edges (child, value it feeds)"""
+    fn = code.name("trace", "write `def trace(root):` that returns `nodes, edges`")
+    vals = _expression(code)
+    name = {id(v): k for k, v in vals.items()}
+    with doing("nodes, edges = trace(L)"):
+        got = fn(vals["L"])
+    expect(isinstance(got, tuple) and len(got) == 2,
+           f"`trace(L)` should return two things, `nodes, edges`, got {got!r}")
+    nodes, edges = got
+    with doing("reading the nodes of trace(L)"):
+        nodes = list(nodes)
+    seen = sorted(name.get(id(v), repr(v)) for v in nodes)
+    expect(len(nodes) == len({id(v) for v in nodes}), f"`trace(L)`'s nodes list a value twice: {seen}")
+    expect(set(seen) == set(vals), f"`trace(L)`'s nodes should be the 7 values a, b, c, f, e, d, L, "
+           f"got {seen}: from the root, add every value once and visit its children (`v._prev`)")
+    with doing("reading the edges of trace(L)"):
+        edges = list(edges)
+    pairs = []
+    for edge in edges:
+        expect(isinstance(edge, tuple) and len(edge) == 2,
+               f"each edge of `trace(L)` should be a pair (child, value), got {edge!r}")
+        pairs.append(tuple(name.get(id(v), repr(v)) for v in edge))
+    if sorted(pairs) == sorted((v, c) for c, v in EDGES):
+        raise CheckFailed("`trace(L)`'s edges point the wrong way: an edge goes from a child to the "
+                          "value it feeds, `edges.add((child, v))`, as the graph is drawn left to right")
+    expect(sorted(pairs) == sorted(EDGES), f"`trace(L)`'s edges should be the 6 pairs (child, value) "
+           f"{sorted(EDGES)}, got {sorted(pairs)}")
+
+
+_ID = r'"(?:[^"\\]|\\.)*"|[^\s\[\]=;,"]+'
+_ATTR = re.compile(r'(\w+)\s*=\s*("(?:[^"\\]|\\.)*"|[^\s\],;]+)')
+_EDGE = re.compile(rf'^\s*({_ID})\s*->\s*({_ID})\s*(?:\[.*\])?\s*;?\s*$')
+_NODE = re.compile(rf'^\s*({_ID})\s*(?:\[(.*)\])?\s*;?\s*$')
+
+
+def _unquote(text):
+    return text[1:-1].replace('\\"', '"') if text.startswith('"') else text
+
+
+def _dot_graph(dot):
+    """The nodes ({name: attributes}) and edges ([(tail, head)]) of a graphviz Digraph, read from the
+    statements it holds (`dot.body`): the structure of the drawing, not its bytes."""
+    body = getattr(dot, "body", None)
+    expect(isinstance(body, list) and all(isinstance(line, str) for line in body),
+           f"`draw_dot(L)` should return the graphviz `Digraph` it built (`return dot`), got {dot!r}")
+    nodes, edges = {}, []
+    for line in body:
+        text = line.strip()
+        if not text or text.startswith(("graph ", "node ", "edge ", "graph[", "node[", "edge[", "//")):
+            continue
+        m = _EDGE.match(text)
+        if m:
+            edges.append((_unquote(m[1]), _unquote(m[2])))
+            continue
+        m = _NODE.match(text)
+        if m:
+            attrs = {k: _unquote(v) for k, v in _ATTR.findall(m[2] or "")}
+            nodes.setdefault(_unquote(m[1]), {}).update(attrs)
+    for tail, head in edges:
+        nodes.setdefault(tail, {})
+        nodes.setdefault(head, {})
+    return nodes, edges
+
+
+def _record(label):
+    """`{ a | data 2.0000 | grad 6.0000 }` -> ['a', 'data 2.0000', 'grad 6.0000']"""
+    text = label.strip()
+    if text.startswith("{") and text.endswith("}"):
+        text = text[1:-1]
+    return [part.strip() for part in re.split(r"(?<!\\)\|", text)]
+
+
+def _number(field, word):
+    m = re.fullmatch(rf"{word}\s+(-?[0-9.]+(?:e[-+]?[0-9]+)?)", field)
+    return float(m[1]) if m else None
+
+
+@step("draw", carried=False)
+def draw_dot_draws_the_graph(code):
+    """`draw_dot(L)`: a record `label | data | grad` for each value, a small node for each operation, edges child → op → result"""
+    fn = code.name("draw_dot", "write `def draw_dot(root):` that builds and returns a graphviz `Digraph`")
+    vals = _expression(code, grads=True)
+    with doing("dot = draw_dot(L)"):
+        dot = fn(vals["L"])
+    nodes, edges = _dot_graph(dot)
+    records = {}
+    for node, attrs in nodes.items():
+        if attrs.get("shape") != "record":
+            continue
+        parts = _record(attrs.get("label", ""))
+        expect(len(parts) == 3, f"a value's record should have three fields, `{{ label | data ... | "
+               f"grad ... }}`, got the label {attrs.get('label', '')!r}: "
+               "`label='{ %s | data %.4f | grad %.4f }' % (n.label, n.data, n.grad)`")
+        expect(parts[0] not in records, f"two records are labelled {parts[0]!r}: draw each value once")
+        records[parts[0]] = (node, parts)
+    expect(set(records) == set(vals), f"`draw_dot(L)` should draw one record (`shape='record'`) for "
+           f"each of the 7 values a, b, c, f, e, d, L, got records for {sorted(records)}")
+    for name, v in vals.items():
+        node, parts = records[name]
+        data, grad = _number(parts[1], "data"), _number(parts[2], "grad")
+        shown = "{ " + " | ".join(parts) + " }"
+        expect(data is not None and abs(data - v.data) < 6e-5 and grad is not None
+               and abs(grad - v.grad) < 6e-5,
+               f"the record of `{name}` should read `{{ {name} | data {v.data:.4f} | grad {v.grad:.4f} }}` "
+               f"(its `.data` and its `.grad`), got `{shown}`")
+    ins = {}
+    for tail, head in edges:
+        ins.setdefault(head, []).append(tail)
+    for name, v in vals.items():
+        node = records[name][0]
+        if not v._op:
+            expect(not ins.get(node), f"`{name}` is a leaf (made by no operation): nothing should point "
+                   "at its record")
+            continue
+        ops = [t for t in ins.get(node, []) if nodes[t].get("shape") != "record"]
+        if not ops:
+            raise CheckFailed(f"no node for the operation that made `{name}` ({v._op!r}) points at its "
+                              "record: for a value with an `_op`, draw a small node labelled with the "
+                              "op and an edge from it to the value (`dot.edge(uid + n._op, uid)`)")
+        op = ops[0]
+        expect(nodes[op].get("label") == v._op, f"the operation node before `{name}` should be labelled "
+               f"{v._op!r}, got {nodes[op].get('label')!r}")
+        children = sorted(next((k for k, (n, _) in records.items() if n == t), t) for t in ins.get(op, []))
+        want = sorted(c for c, p in EDGES if p == name)
+        expect(children == want, f"the edges into the {v._op!r} node of `{name}` should come from the "
+               f"records of {want}, got {children}: connect each child to the op node of the value it "
+               "feeds, `dot.edge(str(id(n1)), str(id(n2)) + n2._op)`")
+
+
+def _lol_float(name, h):
+    """What `lol(name, h)` gives in floating point, built the lecture's way with plain floats."""
+    def build(nudge):
+        v = {"a": 2.0, "b": -3.0, "c": 10.0, "f": -2.0}
+        for k in v:
+            if k == nudge:
+                v[k] += h
+        e = v["a"] * v["b"] + (h if nudge == "e" else 0.0)
+        d = e + v["c"] + (h if nudge == "d" else 0.0)
+        L = d * v["f"] + (h if nudge == "L" else 0.0)
+        return L
+    return (build(name) - build(None)) / h
+
+
+SLOPES = {"a": 6.0, "b": -4.0, "c": -2.0, "f": 4.0, "e": -2.0, "d": -2.0, "L": 1.0}
+
+
+def _lol(code, fn, name, h=None):
+    expr = f"lol({name!r})" if h is None else f"lol({name!r}, h={h})"
+    try:
+        got = fn(name) if h is None else fn(name, h=h)
+    except TypeError as e:
+        if "argument" in str(e):
+            raise CheckFailed(f"`{expr}` raised TypeError: {e}: write `def lol(name, h=0.001):`") from None
+        raise ReaderError(expr, e) from e
+    except Exception as e:
+        raise ReaderError(expr, e) from e
+    expect(isinstance(got, (int, float)), f"`{expr}` should return the slope, a number, got {got!r}")
+    return got
+
+
+@step("numeric", carried=False)
+def lol_slopes(code):
+    """`lol(name)` nudges one value of L = (a*b + c)*f by h = 0.001: a 6.0, b -4.0, c -2.0, f 4.0, e -2.0, d -2.0, L 1.0"""
+    fn = code.name("lol", "write `def lol(name, h=0.001):` that returns the slope of L with respect to "
+                   "the value called `name`")
+    for name, want in SLOPES.items():
+        got = _lol(code, fn, name)
+        if abs(got - want) < 1e-6:
+            continue
+        why = ""
+        if abs(got) < 1e-12:
+            why = (": L did not move. Nudge the value *before* anything is computed from it (for a leaf: "
+                   "before `e = a * b`), and build the whole expression again")
+        elif abs(got - want * 0.001) < 1e-9:
+            why = ": that is how much L moved; the slope is that divided by h, `(L2 - L1) / h`"
+        elif abs(got + want) < 1e-6:
+            why = ": the sign is flipped; the slope is `(L2 - L1) / h`, the nudged L minus the first one"
+        raise CheckFailed(f"`lol({name!r})` should be about {fmt(want)}, the slope of L with respect to "
+                          f"{name}, got {fmt(got)}{why}")
+
+
+@step("numeric", carried=False)
+def lol_is_measured(code):
+    """the slopes are measured, not typed: with h = 1e-8, `lol('b', h=1e-8)` shows floating point's own error"""
+    fn = code.name("lol", "write `def lol(name, h=0.001):`")
+    for name in ("b", "a", "d"):
+        want = _lol_float(name, 1e-8)
+        got = _lol(code, fn, name, h=1e-8)
+        expect(math.isclose(got, want, rel_tol=1e-9),
+               f"`lol({name!r}, h=1e-8)` should be {want!r}, what floating point gives for "
+               f"(L2 - L1) / h with so small a nudge, got {got!r}: use `h` for the nudge and divide "
+               "by it; measure the slope, don't type it")
+
+
 NEURON = {"x1": 2.0, "x2": 0.0, "w1": -3.0, "w2": 1.0, "b": 6.8813735870195432}
 OTHER_NEURON = {"x1": 1.0, "x2": -0.5, "w1": 0.5, "w2": 2.0, "b": 0.1}
 ORDER = ("o", "n", "x1w1x2w2", "b", "x1w1", "x2w2", "x1", "w1", "x2", "w2")  # output first
@@ -311,14 +538,6 @@ def compare_neuron(nodes, after, numbers=NEURON, order_hint=False):
                     f"after its output's gradient is complete (here `{up}` before `{k}`); call the "
                     "closures in reversed topological order, `for node in reversed(topo)`")
         raise CheckFailed(msg)
-
-
-@step("by-hand")
-def grad_starts_at_zero(code):
-    """a new Value's `grad` is 0"""
-    a = code.new(2.0)
-    g = grad_of(a, "Value(2.0)")
-    expect(g == 0, f"a new Value's `grad` should start at 0.0, got {fmt(g)}")
 
 
 @step("by-hand")
@@ -918,7 +1137,7 @@ def training_loop(code):
 
 # --- Running a step ------------------------------------------------------------------------------
 
-STEP_IDS = ["value", "graph", "by-hand", "closures", "backward", "accumulate", "more-ops", "mlp",
+STEP_IDS = ["value", "graph", "draw", "numeric", "by-hand", "closures", "backward", "accumulate", "more-ops", "mlp",
             "parameters", "training"]
 assert list(CHECKS) == STEP_IDS
 

@@ -121,7 +121,7 @@ def test_the_checks_need_only_the_standard_library():
     tree = ast.parse(Path(checks.__file__).read_text(encoding="utf-8"))
     imported = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
     imported |= {n.module.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
-    assert imported <= {"contextlib", "io", "math", "random", "sys", "traceback"}
+    assert imported <= {"contextlib", "io", "math", "random", "re", "sys", "traceback"}
 
 
 def test_checks_leave_the_random_state_alone():
