@@ -34,15 +34,17 @@ class ReaderError(Exception):
 
 
 class Result:
-    """The verdict: `ok`, the names of the checks that passed, and the failure message if any."""
+    """The verdict: `ok`, the names of the checks that passed, and the failure message and the
+    failing check's hint if any."""
 
-    def __init__(self, step, ok, passed, message="", output="", failed=""):
+    def __init__(self, step, ok, passed, message="", output="", failed="", hint=""):
         self.step, self.ok, self.passed, self.message, self.output = step, ok, passed, message, output
         self.failed = failed  # the check that failed (its one-line description)
+        self.hint = hint  # that check's nudge, in the lecture's terms (not the answer)
 
     def as_dict(self):
         return {"step": self.step, "ok": self.ok, "passed": list(self.passed), "failed": self.failed,
-                "message": self.message, "output": self.output}
+                "message": self.message, "output": self.output, "hint": self.hint}
 
     def report(self):
         """The text the local command prints and the page shows."""
@@ -51,6 +53,8 @@ class Result:
             lines.append(f"Step '{self.step}' passes: all {len(self.passed)} checks.")
         else:
             lines.append(f"✗ {self.message}")
+            if self.hint:
+                lines.append(f"  Hint: {self.hint}")
         return "\n".join(lines)
 
 
@@ -164,7 +168,9 @@ def backward(code, out, expr, after):
 CHECKS = {}
 
 
-def step(step_id, carried=True, hint=""):
+def step(step_id, carried=True, *, hint):
+    """Register a check of `step_id`. `hint`: a nudge in the lecture's terms, shown under the failure
+    message (between it and the reference solution), never the answer."""
     def register(fn):
         fn.carried = carried
         fn.hint = hint
@@ -173,7 +179,9 @@ def step(step_id, carried=True, hint=""):
     return register
 
 
-@step("value")
+@step("value", hint=(
+    "A Value is a wrapper around one number: `__init__` receives it and keeps it on the object, "
+    "where everything else reads it as `.data`."))
 def value_holds_data(code):
     """`Value(2.0).data` is 2.0"""
     a = code.new(2.0)
@@ -181,7 +189,9 @@ def value_holds_data(code):
     expect(d == 2.0, f"`Value(2.0).data` should be 2.0, got {fmt(d)}")
 
 
-@step("value")
+@step("value", hint=(
+    "Python prints an object with its `__repr__` method; without one you see `<__main__.Value "
+    "object at 0x...>`. The lecture returns a short f-string from it."))
 def value_prints(code):
     """`Value(2.0)` prints as `Value(data=2.0)`"""
     for x in (2.0, -3.0):
@@ -204,7 +214,10 @@ def _abcef(code):
     return a, b, c, f
 
 
-@step("graph")
+@step("graph", hint=(
+    "`__init__` takes the children, the operation and a label as optional arguments, with "
+    "defaults that describe a value you make yourself: no children, no operation. The lecture "
+    "keeps the children as a set."))
 def graph_labels_and_leaves(code):
     """a leaf remembers its label and has no children: `_prev == set()`, `_op == ''`"""
     a = code.new(2.0, "a")
@@ -219,7 +232,10 @@ def graph_labels_and_leaves(code):
     expect(op == "", f"a leaf's `_op` should be '' (made by no operation), got {op!r}")
 
 
-@step("graph")
+@step("graph", hint=(
+    "Python turns `a * b` into `a.__mul__(b)`. The result is a brand-new Value whose number "
+    "comes from both inputs' `.data`, and which remembers both inputs and the symbol of its "
+    "operation."))
 def graph_add_mul(code):
     """`e = a * b; d = e + c` gives e -6.0, d 4.0, with `_prev` and `_op` set"""
     a, b, c, f = _abcef(code)
@@ -250,7 +266,9 @@ def graph_add_mul(code):
     expect(close(L.data, -8.0), f"`L = d * f` should be -8.0, got {fmt(L.data)}")
 
 
-@step("draw")
+@step("draw", hint=(
+    "Before backpropagation nothing is known about how a value affects the output: the lecture "
+    "starts every gradient at zero, in `__init__`."))
 def grad_starts_at_zero(code):
     """a new Value's `grad` is 0"""
     a = code.new(2.0)
@@ -280,7 +298,10 @@ def _expression(code, grads=False):
 EDGES = (("a", "e"), ("b", "e"), ("e", "d"), ("c", "d"), ("d", "L"), ("f", "L"))
 
 
-@step("draw", carried=False)
+@step("draw", carried=False, hint=(
+    "Start at the root and follow `_prev` down to the leaves, depth first. Keep the values you "
+    "have seen in a set, so that each is added once, and record each (child, value) pair on the "
+    "way."))
 def trace_finds_the_graph(code):
     """`nodes, edges = trace(L)`: L's 7 values, and 6 edges (child, value it feeds)"""
     fn = code.name("trace", "write `def trace(root):` that returns `nodes, edges`")
@@ -359,7 +380,11 @@ def _number(field, word):
     return float(m[1]) if m else None
 
 
-@step("draw", carried=False)
+@step("draw", carried=False, hint=(
+    "The drawing has two kinds of nodes: a box per value (shape 'record', fields separated by "
+    "'|') and a small node per operation, which is no object of its own: name it after the "
+    "value it makes. Edges run from the children into the op node, and from the op node to its "
+    "value."))
 def draw_dot_draws_the_graph(code):
     """`draw_dot(L)`: a record `label | data | grad` for each value, a small node for each operation, edges child → op → result"""
     fn = code.name("draw_dot", "write `def draw_dot(root):` that builds and returns a graphviz `Digraph`")
@@ -442,7 +467,9 @@ def _lol(code, fn, name, h=None):
     return got
 
 
-@step("numeric", carried=False)
+@step("numeric", carried=False, hint=(
+    "The definition of the derivative: bump one input by a tiny h, see how much L moves, divide "
+    "by h. Build L once as it is and once with the bump, and compare the two `L.data`."))
 def lol_slopes(code):
     """`lol(name)` nudges one value of L = (a*b + c)*f by h = 0.001: a 6.0, b -4.0, c -2.0, f 4.0, e -2.0, d -2.0, L 1.0"""
     fn = code.name("lol", "write `def lol(name, h=0.001):` that returns the slope of L with respect to "
@@ -463,7 +490,9 @@ def lol_slopes(code):
                           f"{name}, got {fmt(got)}{why}")
 
 
-@step("numeric", carried=False)
+@step("numeric", carried=False, hint=(
+    "The slope must come out of (L2 - L1) / h with the h you are given: a different h gives a "
+    "(slightly) different float."))
 def lol_is_measured(code):
     """the slopes are measured, not typed: with h = 1e-8, `lol('b', h=1e-8)` shows floating point's own error"""
     fn = code.name("lol", "write `def lol(name, h=0.001):`")
@@ -540,7 +569,9 @@ def compare_neuron(nodes, after, numbers=NEURON, order_hint=False):
         raise CheckFailed(msg)
 
 
-@step("by-hand")
+@step("by-hand", hint=(
+    "tanh squashes a number into (-1, 1): (e**(2x) - 1) / (e**(2x) + 1), with `math.exp`. Like "
+    "`+` and `*`, it returns a new Value that remembers its one input and its operation's name."))
 def tanh_forward(code):
     """`n.tanh()` is tanh(n), with `_prev == {n}` and `_op == 'tanh'`"""
     n = code.new(0.8813735870195432, "n")
@@ -556,7 +587,10 @@ def tanh_forward(code):
     expect(getattr(o, "_op", None) == "tanh", f"`o._op` should be 'tanh', got {getattr(o, '_op', None)!r}")
 
 
-@step("by-hand", carried=False)
+@step("by-hand", carried=False, hint=(
+    "Go from o back to the inputs. A node's gradient is its local derivative times the gradient "
+    "of the node it feeds: tanh's local derivative comes from its output, `+` passes the "
+    "gradient through, `*` hands each input the other input's data."))
 def neuron_by_hand(code):
     """`backprop_neuron(...)` fills in the neuron's gradients: x1 -1.5, w1 1.0, x2 0.5, w2 0.0, b 0.5"""
     fn = code.name("backprop_neuron", "write `def backprop_neuron(x1, x2, w1, w2, b, x1w1, x2w2, "
@@ -588,7 +622,9 @@ def _closure(code, out, expr):
     return fn
 
 
-@step("closures")
+@step("closures", hint=(
+    "Every Value needs a `_backward`, even a leaf, which has nothing to pass on: give it a "
+    "function that does nothing, in `__init__`."))
 def leaf_backward_does_nothing(code):
     """a leaf's `_backward` is a function that does nothing"""
     a = code.new(2.0)
@@ -635,19 +671,26 @@ def _op_closure(code, op):
                                   f"{fmt(want[name])}, got {fmt(got)}{hint}")
 
 
-@step("closures")
+@step("closures", hint=(
+    "Inside `__mul__`, define a small function that sees `self`, `other` and `out` (a closure). "
+    "The local derivative of a product with respect to one input is the other input; the chain "
+    "rule multiplies it by `out.grad`. Store the function; don't call it."))
 def mul_closure(code):
     """`*`: after `c = a * b; c.grad = 1.0; c._backward()`, a.grad is b.data and b.grad is a.data"""
     _op_closure(code, "mul")
 
 
-@step("closures")
+@step("closures", hint=(
+    "For `+`, the local derivative with respect to each input is 1: the closure routes "
+    "`out.grad` to both inputs."))
 def add_closure(code):
     """`+`: after `c = a + b; c.grad = 1.0; c._backward()`, both gradients are c.grad"""
     _op_closure(code, "add")
 
 
-@step("closures")
+@step("closures", hint=(
+    "tanh's local derivative is 1 - tanh(x)**2, and the closure already knows tanh(x): it is "
+    "the output's number. The chain rule multiplies by `out.grad`."))
 def tanh_closure(code):
     """`tanh`: after `o = n.tanh(); o.grad = 1.0; o._backward()`, n.grad is 1 - o.data**2"""
     n = code.new(0.8813735870195432, "n")
@@ -660,7 +703,9 @@ def tanh_closure(code):
     want_grad(n, "n", 1 - o.data**2, "o = n.tanh(); o.grad = 1.0; o._backward()", "`1 - o.data**2` = ")
 
 
-@step("closures", carried=False)
+@step("closures", carried=False, hint=(
+    "Calling the closures from the output back should give what `backprop_neuron` gave by hand. "
+    "If one gradient is off, look at the closure of the node it feeds."))
 def neuron_closures_by_hand(code):
     """the neuron, calling each node's `_backward()` by hand from o back, gives the lecture's gradients"""
     nodes = build_neuron(code)
@@ -672,7 +717,10 @@ def neuron_closures_by_hand(code):
     compare_neuron(nodes, "after `o.grad = 1.0; o._backward(); n._backward(); ...` (output first)")
 
 
-@step("backward")
+@step("backward", hint=(
+    "`backward()` does what you did by hand: order the nodes so that each comes after all the "
+    "nodes it was computed from (a topological sort through `_prev`), set the output's gradient "
+    "to 1, then call each node's `_backward`, output first."))
 def neuron_backward(code):
     """`o.backward()` on the neuron: o 1.0, n 0.5, x1 -1.5, w1 1.0, x2 0.5, w2 0.0, b 0.5"""
     nodes = build_neuron(code)
@@ -680,7 +728,9 @@ def neuron_backward(code):
     compare_neuron(nodes, "after `o.backward()` on the neuron", order_hint=True)
 
 
-@step("backward")
+@step("backward", hint=(
+    "The same `backward()` works for any expression: L = (a*b + c)*f is the one the lecture "
+    "first fills in by hand."))
 def expression_backward(code):
     """`L = (a*b + c) * f; L.backward()`: a 6.0, b -4.0, c -2.0, f 4.0"""
     a, b, c, f = _abcef(code)
@@ -696,7 +746,9 @@ def expression_backward(code):
         want_grad(v, name, want, after)
 
 
-@step("accumulate")
+@step("accumulate", hint=(
+    "When a value is used twice, both uses send it a gradient. The multivariable chain rule "
+    "says they add up; an assignment keeps only the last."))
 def used_twice_add(code):
     """`b = a + a; b.backward()` gives a.grad 2.0"""
     a = code.new(3.0, "a")
@@ -709,7 +761,9 @@ def used_twice_add(code):
            "`self.grad += ...` and `other.grad += ...`, not `=`")
 
 
-@step("accumulate")
+@step("accumulate", hint=(
+    "In `a * a` the value reaches the product as `self` and as `other`: each line of the "
+    "closure must add to what the other line left."))
 def used_twice_mul(code):
     """`b = a * a; b.backward()` gives a.grad 6.0 with a = 3.0"""
     a = code.new(3.0, "a")
@@ -722,7 +776,9 @@ def used_twice_mul(code):
            "`self.grad += ...` and `other.grad += ...`, not `=`")
 
 
-@step("accumulate")
+@step("accumulate", hint=(
+    "A value can reach the output through tanh and through another path: tanh's closure must "
+    "add its contribution to what the other path left."))
 def used_twice_tanh(code):
     """`b = a.tanh() * a; b.backward()` adds both paths into a.grad"""
     a = code.new(0.5, "a")
@@ -758,8 +814,9 @@ def _reuse(code, expr, build, want, method, a_data=3.0, c_data=2.0):
                           "twice gets both contributions")
 
 
-@step("accumulate", hint="A closure may run when its input already holds a gradient from another use. "
-      "Each line of every `_backward` adds (`+=`) its contribution to what is there; none assigns.")
+@step("accumulate", hint=(
+    "A closure may run when its input already holds a gradient from another use. Each line of "
+    "every `_backward` adds (`+=`) its contribution to what is there; none assigns."))
 def every_input_accumulates(code):
     """each input of `+`, `*` and `tanh` adds to what its other uses gave: `(a + c) + a`, `(c * a) + a`, `a.tanh() + a`"""
     t = math.tanh(3.0)
@@ -772,7 +829,9 @@ def every_input_accumulates(code):
         _reuse(code, expr, build, want, method)
 
 
-@step("accumulate")
+@step("accumulate", hint=(
+    "The lecture's own example of the bug: a and b each feed two nodes. If a number is off, "
+    "look for an `=` left in a closure."))
 def lecture_example(code):
     """the lecture's `f = (a*b) * (a+b)` with a = -2, b = 3: a.grad -3.0, b.grad -8.0"""
     a, b = code.new(-2.0, "a"), code.new(3.0, "b")
@@ -807,7 +866,10 @@ def _number_op(code, expr, fn, want_data, want_grad_a, method):
     want_grad(a, "a", want_grad_a, f"out = {expr}; out.backward()")
 
 
-@step("more-ops")
+@step("more-ops", hint=(
+    "A plain number has no `.data`: wrap it in a Value first. With the number on the left, "
+    "Python asks the Value on the right, through the reflected methods `__radd__` and "
+    "`__rmul__`."))
 def number_on_either_side(code):
     """numbers on either side: `a + 1`, `1 + a`, `a * 3`, `3 * a`"""
     _number_op(code, "a + 1", lambda a: a + 1, 3.0, 1.0, "__add__")
@@ -816,7 +878,9 @@ def number_on_either_side(code):
     _number_op(code, "1 + a", lambda a: 1 + a, 3.0, 1.0, "__radd__")
 
 
-@step("more-ops")
+@step("more-ops", hint=(
+    "The derivative of e**x is e**x itself: the closure can use the output's number. Like every "
+    "closure, it adds to its input's gradient."))
 def exp_op(code):
     """`a.exp()`: e**a, and its gradient is its own output"""
     _number_op(code, "a.exp()", lambda a: a.exp(), math.exp(2.0), math.exp(2.0), "exp")
@@ -831,7 +895,9 @@ def exp_op(code):
            "not `=` (the video itself slips here; the published notebook fixed it)")
 
 
-@step("more-ops")
+@step("more-ops", hint=(
+    "The power rule: d/dx x**n = n * x**(n - 1), for a plain number n (not a Value), times "
+    "`out.grad`, added to the input's gradient."))
 def pow_op(code):
     """`a**2` and `a**-1`: a number exponent, gradient other * a**(other - 1)"""
     _number_op(code, "a**2", lambda a: a**2, 4.0, 4.0, "__pow__")
@@ -839,7 +905,9 @@ def pow_op(code):
     _reuse(code, "a**2 + a", lambda a, c: a**2 + a, 7.0, "__pow__")
 
 
-@step("more-ops")
+@step("more-ops", hint=(
+    "The lecture builds these from what exists: a / b is a times b to the power -1, -a is a "
+    "times -1, a - b is a plus (-b). Their gradients then come for free."))
 def div_neg_sub(code):
     """`a / b`, `-a`, `a - b`, with their gradients"""
     a, b = code.new(2.0, "a"), code.new(4.0, "b")
@@ -861,7 +929,9 @@ def div_neg_sub(code):
     want_grad(b, "b", -1.0, "c = a - b; c.backward()")
 
 
-@step("more-ops")
+@step("more-ops", hint=(
+    "An operation written with its own closure must add (`+=`) into its inputs' gradients, as "
+    "`+` and `*` do; one built from `+`, `*` and `**` inherits that."))
 def composites_accumulate(code):
     """`/`, `-`, unary `-`, `1 + a`, `3 * a` add into a value used twice: `a / c + a`, `c - a + a`, ..."""
     for expr, build, want, method in (
@@ -875,7 +945,10 @@ def composites_accumulate(code):
         _reuse(code, expr, build, want, method)
 
 
-@step("more-ops")
+@step("more-ops", hint=(
+    "With exp, **, /, - and + right, tanh written with Values as (e**(2n) - 1) / (e**(2n) + 1) "
+    "gives your `tanh`'s number and gradient. If not, one of those operations is off: try each "
+    "alone."))
 def tanh_from_exp(code):
     """tanh rebuilt as (e - 1) / (e + 1) with e = (2*n).exp() gives tanh's value and gradient"""
     n = code.new(0.8813735870195432, "n")
@@ -899,7 +972,10 @@ def _neuron_out(code, neuron, x, where):
     return math.tanh(sum(wi.data * xi for wi, xi in zip(w, x)) + b.data)
 
 
-@step("mlp")
+@step("mlp", hint=(
+    "A neuron holds one weight per input and a bias, each a Value starting random in [-1, 1]. "
+    "Calling it computes w·x + b and squashes it with tanh; Python's `sum` can start at the "
+    "bias."))
 def neuron(code):
     """`Neuron(3)`: 3 random weights and a bias in [-1, 1]; `n(x)` is tanh(w·x + b)"""
     Neuron = code.name("Neuron", "write `class Neuron:`")
@@ -933,7 +1009,9 @@ def neuron(code):
               "x[0] * (1 - out**2) = ")
 
 
-@step("mlp")
+@step("mlp", hint=(
+    "A layer is a list of independent neurons, each with its own weights, all fed the same "
+    "inputs."))
 def layer(code):
     """`Layer(3, 4)`: 4 separate neurons, a list of 4 outputs; `Layer(3, 1)` gives one Value"""
     Layer = code.name("Layer", "write `class Layer:`")
@@ -960,7 +1038,9 @@ def layer(code):
                "list: `return outs[0] if len(outs) == 1 else outs`")
 
 
-@step("mlp")
+@step("mlp", hint=(
+    "An MLP is a list of layers whose sizes chain: each layer takes as many inputs as the layer "
+    "before has outputs. Calling it feeds the input through the layers in order."))
 def mlp(code):
     """`MLP(3, [4, 4, 1])`: layers of 4, 4 and 1 neurons; `n(x)` feeds each layer's output to the next"""
     MLP = code.name("MLP", "write `class MLP:`")
@@ -1002,7 +1082,9 @@ def _params(code, obj, expr):
     return ps
 
 
-@step("parameters")
+@step("parameters", hint=(
+    "`parameters()` hands out the network's own Value objects (not their numbers, not copies), "
+    "so that the training loop can change them in place."))
 def neuron_parameters(code):
     """`Neuron(3).parameters()` is its 3 weights and its bias: `w + [b]`, the same objects"""
     random.seed(4)
@@ -1018,7 +1100,9 @@ def neuron_parameters(code):
            f"(not copies), got {ps!r}")
 
 
-@step("parameters")
+@step("parameters", hint=(
+    "A layer's parameters are its neurons' parameters in one flat list; an MLP's are its "
+    "layers'. A nested list comprehension flattens them."))
 def layer_and_mlp_parameters(code):
     """`Layer(3, 4)` has 16 parameters; `MLP(3, [4, 4, 1])` has 41, every weight and bias once"""
     random.seed(5)
@@ -1092,7 +1176,10 @@ def _reference_losses(start, steps, lr, zero=True, sign=-1.0):
     return losses
 
 
-@step("training")
+@step("training", hint=(
+    "Each step has four beats, in this order: forward pass and loss; reset the gradients (they "
+    "accumulate); backward pass; move every parameter a little against its gradient. Return the "
+    "loss of every step."))
 def training_loop(code):
     """`train(n, xs, ys, steps, lr)`: the lecture's loop, returning the loss of every step"""
     train = code.name("train", "write `def train(n, xs, ys, steps=20, lr=0.1):` that returns the "
@@ -1137,8 +1224,8 @@ def training_loop(code):
 
 # --- Running a step ------------------------------------------------------------------------------
 
-STEP_IDS = ["value", "graph", "draw", "numeric", "by-hand", "closures", "backward", "accumulate", "more-ops", "mlp",
-            "parameters", "training"]
+STEP_IDS = ["value", "graph", "draw", "numeric", "by-hand", "closures", "backward", "accumulate",
+            "more-ops", "mlp", "parameters", "training"]
 assert list(CHECKS) == STEP_IDS
 
 
@@ -1193,23 +1280,24 @@ def check(step_id, source, filename="<your code>"):
                                                                 source), out.getvalue())
             code = Code(ns)
             for fn in checks:
-                failed = fn.__doc__
+                failed, hint = fn.__doc__, fn.hint
                 try:
                     fn(code)
                 except CheckFailed as e:
-                    return Result(step_id, False, passed, str(e), out.getvalue(), failed)
+                    return Result(step_id, False, passed, str(e), out.getvalue(), failed, hint)
                 except ReaderError as e:
                     return Result(step_id, False, passed,
                                   _describe(e.error, f"`{e.doing}`", filename, source), out.getvalue(),
-                                  failed)
+                                  failed, hint)
                 except RecursionError as e:
                     return Result(step_id, False, passed,
-                                  _describe(e, "checking", filename, source), out.getvalue(), failed)
+                                  _describe(e, "checking", filename, source), out.getvalue(), failed,
+                                  hint)
                 except Exception as e:  # odd reader objects that the helpers did not foresee
                     return Result(step_id, False, passed,
                                   _describe(e, f"checking “{fn.__doc__}”", filename, source)
                                   + " — your code gave the check something it did not expect",
-                                  out.getvalue(), failed)
+                                  out.getvalue(), failed, hint)
                 passed.append(fn.__doc__)
     finally:
         random.setstate(state)

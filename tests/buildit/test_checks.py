@@ -157,3 +157,38 @@ def test_the_reference_loop_names_the_classic_mistakes(slip):
                       "sign": ("p.data += -lr * p.grad", "p.data += lr * p.grad", "the loss went up")}[slip]
     result = buildit.check("training", _with("training", old, new))
     assert not result.ok and said in result.message, result.message
+
+
+ALL_CHECKS = [fn for s in IDS for fn in checks.CHECKS[s]]
+
+
+@pytest.mark.parametrize("fn", ALL_CHECKS, ids=lambda fn: fn.__name__)
+def test_every_check_has_a_hint_that_is_a_nudge_not_the_answer(fn):
+    """The hint sits between the failure message and the reference solution: a sentence or two in the
+    lecture's terms, never a line of the step's solution."""
+    assert isinstance(fn.hint, str) and 40 <= len(fn.hint) <= 400, fn.hint
+    step = next(s for s in IDS if fn in checks.CHECKS[s])
+    for line in buildit.solution(step).splitlines():
+        code = line.strip()
+        if len(code) >= 12 and not code.startswith(("#", '"""')):
+            assert code not in fn.hint, f"the hint of {fn.__name__} gives away `{code}`"
+
+
+def test_a_check_cannot_be_registered_without_a_hint():
+    with pytest.raises(TypeError, match="hint"):
+        checks.step("value")
+
+
+@pytest.mark.parametrize("path", WRONG, ids=lambda p: p.stem)
+def test_a_failure_carries_its_checks_hint(path):
+    step = path.stem.split("--")[0]
+    result = buildit.check(step, path.read_text(encoding="utf-8"))
+    fn = next(fn for fn in checks.checks_for(step) if fn.__doc__ == result.failed)
+    assert result.hint == fn.hint and result.as_dict()["hint"] == fn.hint
+    lines = result.report().splitlines()
+    assert lines[-2] == f"✗ {result.message}" and lines[-1] == f"  Hint: {fn.hint}"
+
+
+def test_a_program_that_cannot_run_gets_no_hint():
+    result = buildit.check("value", "class Value:\n    def __init__(self, data)\n")
+    assert result.hint == "" and "Hint" not in result.report()
