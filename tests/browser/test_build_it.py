@@ -53,6 +53,16 @@ def test_check_in_the_page_with_the_keyboard(built_site, new_context):
     state, text = _check_with_keyboard(page)
     assert state == "fail", text
     assert "you stored the *result* of calling the closure" in text
+    # Between the failure and the answer: the failing check's hint; the solution is one click further.
+    import buildit
+    hint = buildit.check("closures", WRONG).hint
+    assert hint and page.locator(".mg-buildit-out .mg-buildit-hint").text_content() == f"Hint: {hint}"
+    fold = page.locator("details", has=page.locator(".filename", has_text="buildit/solutions/closures.py"))
+    assert fold.evaluate("(d) => d.open") is False
+    page.get_by_role("button", name="Show the reference solution").focus()
+    page.keyboard.press("Enter")
+    assert fold.evaluate("(d) => d.open") is True
+    expect(fold.locator("summary")).to_be_focused()
 
     _type_code(page, SOLUTION)
     state, text = _check_with_keyboard(page)
@@ -110,6 +120,7 @@ def test_every_step_in_the_page_passes_its_reference_and_fails_each_known_wrong_
     message in the browser are those of the checks in Python."""
     import re
 
+    import buildit
     from buildit.steps import STEPS
 
     page = new_context().new_page()
@@ -128,6 +139,8 @@ def test_every_step_in_the_page_passes_its_reference_and_fails_each_known_wrong_
             state, text = _check_with_keyboard(page)
             assert state == "fail", f"{path.name}: {state}: {text}"
             assert expected in text, f"{path.name}: the page says {text!r}, not {expected!r}"
+            hint = buildit.check(step.id, code).hint
+            assert f"Hint: {hint}" in text, f"{path.name}: the page shows no hint {hint!r}"
             ran += 1
         _type_code(page, (ROOT / "buildit" / "solutions" / f"{step.id}.py").read_text(encoding="utf-8"), label)
         state, text = _check_with_keyboard(page)
