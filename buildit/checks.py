@@ -434,6 +434,19 @@ def draw_dot_draws_the_graph(code):
         expect(children == want, f"the edges into the {v._op!r} node of `{name}` should come from the "
                f"records of {want}, got {children}: connect each child to the op node of the value it "
                "feeds, `dot.edge(str(id(n1)), str(id(n2)) + n2._op)`")
+    # Nothing more: every edge of the drawing is one of those 9, once.
+    what = {node: name for name, (node, _) in records.items()}
+    for name, v in vals.items():
+        for t in ins.get(records[name][0], []):
+            if t not in what:
+                what[t] = f"the {v._op!r} node of {name}"
+    drawn = sorted(f"{what.get(t, t)} -> {what.get(h, h)}" for t, h in edges)
+    want = sorted([f"{c} -> the {vals[p]._op!r} node of {p}" for c, p in EDGES]
+                  + [f"the {v._op!r} node of {k} -> {k}" for k, v in vals.items() if v._op])
+    extra = [e for e in drawn if e not in want or drawn.count(e) > want.count(e)]
+    expect(not extra, f"`draw_dot(L)` draws edges that are not in the graph: {sorted(set(extra))}: "
+           "draw one edge from each child to the op node of the value it feeds, and one from each op "
+           "node to its value")
 
 
 def _lol_float(name, h):

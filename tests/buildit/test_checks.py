@@ -192,3 +192,30 @@ def test_a_failure_carries_its_checks_hint(path):
 def test_a_program_that_cannot_run_gets_no_hint():
     result = buildit.check("value", "class Value:\n    def __init__(self, data)\n")
     assert result.hint == "" and "Hint" not in result.report()
+
+
+def test_the_drawing_is_checked_by_its_structure_not_its_bytes():
+    """Other node names, another number format, the layout set by `dot.attr` (a `graph [...]`
+    statement): still the same graph, so the check passes; an edge too many: it fails."""
+    src = _with("draw", "        uid = str(id(n))\n", "        uid = f'v{id(n) % 100003}'\n")
+    src = src.replace("data %.4f | grad %.4f", "data %.2f | grad %.3f")
+    src = src.replace('graph_attr={"rankdir": "LR"}', "")
+    src = src.replace("    nodes, edges = trace(root)\n    for n in nodes:",
+                      "    dot.attr(rankdir='TB')\n    nodes, edges = trace(root)\n    for n in nodes:")
+    src = src.replace("dot.edge(str(id(n1)), str(id(n2)) + n2._op)",
+                      "dot.edge(f'v{id(n1) % 100003}', f'v{id(n2) % 100003}' + n2._op)")
+    result = buildit.check("draw", src)
+    assert result.ok, result.message
+    moved = src.replace("        dot.edge(f'v{id(n1) % 100003}', f'v{id(n2) % 100003}' + n2._op)",
+                        "        dot.edge(f'v{id(n1) % 100003}', f'v{id(n2) % 100003}' + n2._op)\n"
+                        "        dot.edge(f'v{id(n1) % 100003}', f'v{id(n2) % 100003}')")
+    assert moved != src
+    result = buildit.check("draw", moved)
+    assert not result.ok and "draws edges that are not in the graph: ['a -> e'," in result.message
+
+
+def test_lol_gives_the_lectures_number():
+    """The reference `lol('b')` prints what the lecture's `lol()` printed for dL/db with h = 0.001."""
+    ns = {"__name__": "__buildit__"}
+    exec(compile(buildit.solution("numeric"), "numeric.py", "exec"), ns)
+    assert ns["lol"]("b") == -3.9999999999995595
