@@ -14,6 +14,7 @@ import contextlib
 import io
 import math
 import random
+import re
 import sys
 import traceback
 
@@ -33,15 +34,17 @@ class ReaderError(Exception):
 
 
 class Result:
-    """The verdict: `ok`, the names of the checks that passed, and the failure message if any."""
+    """The verdict: `ok`, the names of the checks that passed, and the failure message and the
+    failing check's hint if any."""
 
-    def __init__(self, step, ok, passed, message="", output="", failed=""):
+    def __init__(self, step, ok, passed, message="", output="", failed="", hint=""):
         self.step, self.ok, self.passed, self.message, self.output = step, ok, passed, message, output
         self.failed = failed  # the check that failed (its one-line description)
+        self.hint = hint  # that check's nudge, in the lecture's terms (not the answer)
 
     def as_dict(self):
         return {"step": self.step, "ok": self.ok, "passed": list(self.passed), "failed": self.failed,
-                "message": self.message, "output": self.output}
+                "message": self.message, "output": self.output, "hint": self.hint}
 
     def report(self):
         """The text the local command prints and the page shows."""
@@ -50,6 +53,8 @@ class Result:
             lines.append(f"Step '{self.step}' passes: all {len(self.passed)} checks.")
         else:
             lines.append(f"✗ {self.message}")
+            if self.hint:
+                lines.append(f"  Hint: {self.hint}")
         return "\n".join(lines)
 
 
@@ -163,15 +168,20 @@ def backward(code, out, expr, after):
 CHECKS = {}
 
 
-def step(step_id, carried=True):
+def step(step_id, carried=True, *, hint):
+    """Register a check of `step_id`. `hint`: a nudge in the lecture's terms, shown under the failure
+    message (between it and the reference solution), never the answer."""
     def register(fn):
         fn.carried = carried
+        fn.hint = hint
         CHECKS.setdefault(step_id, []).append(fn)
         return fn
     return register
 
 
-@step("value")
+@step("value", hint=(
+    "A Value is a wrapper around one number: `__init__` receives it and keeps it on the object, "
+    "where everything else reads it as `.data`."))
 def value_holds_data(code):
     """`Value(2.0).data` is 2.0"""
     a = code.new(2.0)
@@ -179,7 +189,9 @@ def value_holds_data(code):
     expect(d == 2.0, f"`Value(2.0).data` should be 2.0, got {fmt(d)}")
 
 
-@step("value")
+@step("value", hint=(
+    "Python prints an object with its `__repr__` method; without one you see `<__main__.Value "
+    "object at 0x...>`. The lecture returns a short f-string from it."))
 def value_prints(code):
     """`Value(2.0)` prints as `Value(data=2.0)`"""
     for x in (2.0, -3.0):
@@ -202,7 +214,10 @@ def _abcef(code):
     return a, b, c, f
 
 
-@step("graph")
+@step("graph", hint=(
+    "`__init__` takes the children, the operation and a label as optional arguments, with "
+    "defaults that describe a value you make yourself: no children, no operation. The lecture "
+    "keeps the children as a set."))
 def graph_labels_and_leaves(code):
     """a leaf remembers its label and has no children: `_prev == set()`, `_op == ''`"""
     a = code.new(2.0, "a")
@@ -217,7 +232,10 @@ def graph_labels_and_leaves(code):
     expect(op == "", f"a leaf's `_op` should be '' (made by no operation), got {op!r}")
 
 
-@step("graph")
+@step("graph", hint=(
+    "Python turns `a * b` into `a.__mul__(b)`. The result is a brand-new Value whose number "
+    "comes from both inputs' `.data`, and which remembers both inputs and the symbol of its "
+    "operation."))
 def graph_add_mul(code):
     """`e = a * b; d = e + c` gives e -6.0, d 4.0, with `_prev` and `_op` set"""
     a, b, c, f = _abcef(code)
@@ -246,6 +264,258 @@ def graph_add_mul(code):
         L = d * f
     want_value(code, L, "d * f")
     expect(close(L.data, -8.0), f"`L = d * f` should be -8.0, got {fmt(L.data)}")
+
+
+@step("draw", hint=(
+    "Before backpropagation nothing is known about how a value affects the output: the lecture "
+    "starts every gradient at zero, in `__init__`."))
+def grad_starts_at_zero(code):
+    """a new Value's `grad` is 0"""
+    a = code.new(2.0)
+    g = grad_of(a, "Value(2.0)")
+    expect(g == 0, f"a new Value's `grad` should start at 0.0, got {fmt(g)}")
+
+
+def _expression(code, grads=False):
+    """The lecture's L = (a*b + c)*f with every value labelled; with `grads`, the gradients the
+    lecture fills in by hand (L 1, d -2, f 4, c -2, e -2, a 6, b -4)."""
+    a, b, c, f = _abcef(code)
+    with doing("e = a * b; d = e + c; L = d * f"):
+        e = a * b
+        d = e + c
+        L = d * f
+    for v, name in ((e, "e"), (d, "d"), (L, "L")):
+        want_value(code, v, name)
+        v.label = name
+    vals = {"a": a, "b": b, "c": c, "f": f, "e": e, "d": d, "L": L}
+    if grads:
+        for name, g in (("L", 1.0), ("d", -2.0), ("f", 4.0), ("c", -2.0), ("e", -2.0), ("a", 6.0),
+                        ("b", -4.0)):
+            vals[name].grad = g
+    return vals
+
+
+EDGES = (("a", "e"), ("b", "e"), ("e", "d"), ("c", "d"), ("d", "L"), ("f", "L"))
+
+
+@step("draw", carried=False, hint=(
+    "Start at the root and follow `_prev` down to the leaves, depth first. Keep the values you "
+    "have seen in a set, so that each is added once, and record each (child, value) pair on the "
+    "way."))
+def trace_finds_the_graph(code):
+    """`nodes, edges = trace(L)`: L's 7 values, and 6 edges (child, value it feeds)"""
+    fn = code.name("trace", "write `def trace(root):` that returns `nodes, edges`")
+    vals = _expression(code)
+    name = {id(v): k for k, v in vals.items()}
+    with doing("nodes, edges = trace(L)"):
+        got = fn(vals["L"])
+    expect(isinstance(got, tuple) and len(got) == 2,
+           f"`trace(L)` should return two things, `nodes, edges`, got {got!r}")
+    nodes, edges = got
+    with doing("reading the nodes of trace(L)"):
+        nodes = list(nodes)
+    seen = sorted(name.get(id(v), repr(v)) for v in nodes)
+    expect(len(nodes) == len({id(v) for v in nodes}), f"`trace(L)`'s nodes list a value twice: {seen}")
+    expect(set(seen) == set(vals), f"`trace(L)`'s nodes should be the 7 values a, b, c, f, e, d, L, "
+           f"got {seen}: from the root, add every value once and visit its children (`v._prev`)")
+    with doing("reading the edges of trace(L)"):
+        edges = list(edges)
+    pairs = []
+    for edge in edges:
+        expect(isinstance(edge, tuple) and len(edge) == 2,
+               f"each edge of `trace(L)` should be a pair (child, value), got {edge!r}")
+        pairs.append(tuple(name.get(id(v), repr(v)) for v in edge))
+    if sorted(pairs) == sorted((v, c) for c, v in EDGES):
+        raise CheckFailed("`trace(L)`'s edges point the wrong way: an edge goes from a child to the "
+                          "value it feeds, `edges.add((child, v))`, as the graph is drawn left to right")
+    expect(sorted(pairs) == sorted(EDGES), f"`trace(L)`'s edges should be the 6 pairs (child, value) "
+           f"{sorted(EDGES)}, got {sorted(pairs)}")
+
+
+_ID = r'"(?:[^"\\]|\\.)*"|[^\s\[\]=;,"]+'
+_ATTR = re.compile(r'(\w+)\s*=\s*("(?:[^"\\]|\\.)*"|[^\s\],;]+)')
+_EDGE = re.compile(rf'^\s*({_ID})\s*->\s*({_ID})\s*(?:\[.*\])?\s*;?\s*$')
+_NODE = re.compile(rf'^\s*({_ID})\s*(?:\[(.*)\])?\s*;?\s*$')
+
+
+def _unquote(text):
+    return text[1:-1].replace('\\"', '"') if text.startswith('"') else text
+
+
+def _dot_graph(dot):
+    """The nodes ({name: attributes}) and edges ([(tail, head)]) of a graphviz Digraph, read from the
+    statements it holds (`dot.body`): the structure of the drawing, not its bytes."""
+    body = getattr(dot, "body", None)
+    expect(isinstance(body, list) and all(isinstance(line, str) for line in body),
+           f"`draw_dot(L)` should return the graphviz `Digraph` it built (`return dot`), got {dot!r}")
+    nodes, edges = {}, []
+    for line in body:
+        text = line.strip()
+        if not text or text.startswith(("graph ", "node ", "edge ", "graph[", "node[", "edge[", "//")):
+            continue
+        m = _EDGE.match(text)
+        if m:
+            edges.append((_unquote(m[1]), _unquote(m[2])))
+            continue
+        m = _NODE.match(text)
+        if m:
+            attrs = {k: _unquote(v) for k, v in _ATTR.findall(m[2] or "")}
+            nodes.setdefault(_unquote(m[1]), {}).update(attrs)
+    for tail, head in edges:
+        nodes.setdefault(tail, {})
+        nodes.setdefault(head, {})
+    return nodes, edges
+
+
+def _record(label):
+    """`{ a | data 2.0000 | grad 6.0000 }` -> ['a', 'data 2.0000', 'grad 6.0000']"""
+    text = label.strip()
+    if text.startswith("{") and text.endswith("}"):
+        text = text[1:-1]
+    return [part.strip() for part in re.split(r"(?<!\\)\|", text)]
+
+
+def _number(field, word):
+    m = re.fullmatch(rf"{word}\s+(-?[0-9.]+(?:e[-+]?[0-9]+)?)", field)
+    return float(m[1]) if m else None
+
+
+@step("draw", carried=False, hint=(
+    "The drawing has two kinds of nodes: a box per value (shape 'record', fields separated by "
+    "'|') and a small node per operation, which is no object of its own: name it after the "
+    "value it makes. Edges run from the children into the op node, and from the op node to its "
+    "value."))
+def draw_dot_draws_the_graph(code):
+    """`draw_dot(L)`: a record `label | data | grad` for each value, a small node for each operation, edges child → op → result"""
+    fn = code.name("draw_dot", "write `def draw_dot(root):` that builds and returns a graphviz `Digraph`")
+    vals = _expression(code, grads=True)
+    with doing("dot = draw_dot(L)"):
+        dot = fn(vals["L"])
+    nodes, edges = _dot_graph(dot)
+    records = {}
+    for node, attrs in nodes.items():
+        if attrs.get("shape") != "record":
+            continue
+        parts = _record(attrs.get("label", ""))
+        expect(len(parts) == 3, f"a value's record should have three fields, `{{ label | data ... | "
+               f"grad ... }}`, got the label {attrs.get('label', '')!r}: "
+               "`label='{ %s | data %.4f | grad %.4f }' % (n.label, n.data, n.grad)`")
+        expect(parts[0] not in records, f"two records are labelled {parts[0]!r}: draw each value once")
+        records[parts[0]] = (node, parts)
+    expect(set(records) == set(vals), f"`draw_dot(L)` should draw one record (`shape='record'`) for "
+           f"each of the 7 values a, b, c, f, e, d, L, got records for {sorted(records)}")
+    for name, v in vals.items():
+        node, parts = records[name]
+        data, grad = _number(parts[1], "data"), _number(parts[2], "grad")
+        shown = "{ " + " | ".join(parts) + " }"
+        expect(data is not None and abs(data - v.data) < 6e-5 and grad is not None
+               and abs(grad - v.grad) < 6e-5,
+               f"the record of `{name}` should read `{{ {name} | data {v.data:.4f} | grad {v.grad:.4f} }}` "
+               f"(its `.data` and its `.grad`), got `{shown}`")
+    ins = {}
+    for tail, head in edges:
+        ins.setdefault(head, []).append(tail)
+    for name, v in vals.items():
+        node = records[name][0]
+        if not v._op:
+            expect(not ins.get(node), f"`{name}` is a leaf (made by no operation): nothing should point "
+                   "at its record")
+            continue
+        ops = [t for t in ins.get(node, []) if nodes[t].get("shape") != "record"]
+        if not ops:
+            raise CheckFailed(f"no node for the operation that made `{name}` ({v._op!r}) points at its "
+                              "record: for a value with an `_op`, draw a small node labelled with the "
+                              "op and an edge from it to the value (`dot.edge(uid + n._op, uid)`)")
+        op = ops[0]
+        expect(nodes[op].get("label") == v._op, f"the operation node before `{name}` should be labelled "
+               f"{v._op!r}, got {nodes[op].get('label')!r}")
+        children = sorted(next((k for k, (n, _) in records.items() if n == t), t) for t in ins.get(op, []))
+        want = sorted(c for c, p in EDGES if p == name)
+        expect(children == want, f"the edges into the {v._op!r} node of `{name}` should come from the "
+               f"records of {want}, got {children}: connect each child to the op node of the value it "
+               "feeds, `dot.edge(str(id(n1)), str(id(n2)) + n2._op)`")
+    # Nothing more: every edge of the drawing is one of those 9, once.
+    what = {node: name for name, (node, _) in records.items()}
+    for name, v in vals.items():
+        for t in ins.get(records[name][0], []):
+            if t not in what:
+                what[t] = f"the {v._op!r} node of {name}"
+    drawn = sorted(f"{what.get(t, t)} -> {what.get(h, h)}" for t, h in edges)
+    want = sorted([f"{c} -> the {vals[p]._op!r} node of {p}" for c, p in EDGES]
+                  + [f"the {v._op!r} node of {k} -> {k}" for k, v in vals.items() if v._op])
+    extra = [e for e in drawn if e not in want or drawn.count(e) > want.count(e)]
+    expect(not extra, f"`draw_dot(L)` draws edges that are not in the graph: {sorted(set(extra))}: "
+           "draw one edge from each child to the op node of the value it feeds, and one from each op "
+           "node to its value")
+
+
+def _lol_float(name, h):
+    """What `lol(name, h)` gives in floating point, built the lecture's way with plain floats."""
+    def build(nudge):
+        v = {"a": 2.0, "b": -3.0, "c": 10.0, "f": -2.0}
+        for k in v:
+            if k == nudge:
+                v[k] += h
+        e = v["a"] * v["b"] + (h if nudge == "e" else 0.0)
+        d = e + v["c"] + (h if nudge == "d" else 0.0)
+        L = d * v["f"] + (h if nudge == "L" else 0.0)
+        return L
+    return (build(name) - build(None)) / h
+
+
+SLOPES = {"a": 6.0, "b": -4.0, "c": -2.0, "f": 4.0, "e": -2.0, "d": -2.0, "L": 1.0}
+
+
+def _lol(code, fn, name, h=None):
+    expr = f"lol({name!r})" if h is None else f"lol({name!r}, h={h})"
+    try:
+        got = fn(name) if h is None else fn(name, h=h)
+    except TypeError as e:
+        if "argument" in str(e):
+            raise CheckFailed(f"`{expr}` raised TypeError: {e}: write `def lol(name, h=0.001):`") from None
+        raise ReaderError(expr, e) from e
+    except Exception as e:
+        raise ReaderError(expr, e) from e
+    expect(isinstance(got, (int, float)), f"`{expr}` should return the slope, a number, got {got!r}")
+    return got
+
+
+@step("numeric", carried=False, hint=(
+    "The definition of the derivative: bump one input by a tiny h, see how much L moves, divide "
+    "by h. Build L once as it is and once with the bump, and compare the two `L.data`."))
+def lol_slopes(code):
+    """`lol(name)` nudges one value of L = (a*b + c)*f by h = 0.001: a 6.0, b -4.0, c -2.0, f 4.0, e -2.0, d -2.0, L 1.0"""
+    fn = code.name("lol", "write `def lol(name, h=0.001):` that returns the slope of L with respect to "
+                   "the value called `name`")
+    for name, want in SLOPES.items():
+        got = _lol(code, fn, name)
+        if abs(got - want) < 1e-6:
+            continue
+        why = ""
+        if abs(got) < 1e-12:
+            why = (": L did not move. Nudge the value *before* anything is computed from it (for a leaf: "
+                   "before `e = a * b`), and build the whole expression again")
+        elif abs(got - want * 0.001) < 1e-9:
+            why = ": that is how much L moved; the slope is that divided by h, `(L2 - L1) / h`"
+        elif abs(got + want) < 1e-6:
+            why = ": the sign is flipped; the slope is `(L2 - L1) / h`, the nudged L minus the first one"
+        raise CheckFailed(f"`lol({name!r})` should be about {fmt(want)}, the slope of L with respect to "
+                          f"{name}, got {fmt(got)}{why}")
+
+
+@step("numeric", carried=False, hint=(
+    "The slope must come out of (L2 - L1) / h with the h you are given: a different h gives a "
+    "(slightly) different float."))
+def lol_is_measured(code):
+    """the slopes are measured, not typed: with h = 1e-8, `lol('b', h=1e-8)` shows floating point's own error"""
+    fn = code.name("lol", "write `def lol(name, h=0.001):`")
+    for name in ("b", "a", "d"):
+        want = _lol_float(name, 1e-8)
+        got = _lol(code, fn, name, h=1e-8)
+        expect(math.isclose(got, want, rel_tol=1e-9),
+               f"`lol({name!r}, h=1e-8)` should be {want!r}, what floating point gives for "
+               f"(L2 - L1) / h with so small a nudge, got {got!r}: use `h` for the nudge and divide "
+               "by it; measure the slope, don't type it")
 
 
 NEURON = {"x1": 2.0, "x2": 0.0, "w1": -3.0, "w2": 1.0, "b": 6.8813735870195432}
@@ -312,15 +582,9 @@ def compare_neuron(nodes, after, numbers=NEURON, order_hint=False):
         raise CheckFailed(msg)
 
 
-@step("by-hand")
-def grad_starts_at_zero(code):
-    """a new Value's `grad` is 0"""
-    a = code.new(2.0)
-    g = grad_of(a, "Value(2.0)")
-    expect(g == 0, f"a new Value's `grad` should start at 0.0, got {fmt(g)}")
-
-
-@step("by-hand")
+@step("by-hand", hint=(
+    "tanh squashes a number into (-1, 1): (e**(2x) - 1) / (e**(2x) + 1), with `math.exp`. Like "
+    "`+` and `*`, it returns a new Value that remembers its one input and its operation's name."))
 def tanh_forward(code):
     """`n.tanh()` is tanh(n), with `_prev == {n}` and `_op == 'tanh'`"""
     n = code.new(0.8813735870195432, "n")
@@ -336,7 +600,10 @@ def tanh_forward(code):
     expect(getattr(o, "_op", None) == "tanh", f"`o._op` should be 'tanh', got {getattr(o, '_op', None)!r}")
 
 
-@step("by-hand", carried=False)
+@step("by-hand", carried=False, hint=(
+    "Go from o back to the inputs. A node's gradient is its local derivative times the gradient "
+    "of the node it feeds: tanh's local derivative comes from its output, `+` passes the "
+    "gradient through, `*` hands each input the other input's data."))
 def neuron_by_hand(code):
     """`backprop_neuron(...)` fills in the neuron's gradients: x1 -1.5, w1 1.0, x2 0.5, w2 0.0, b 0.5"""
     fn = code.name("backprop_neuron", "write `def backprop_neuron(x1, x2, w1, w2, b, x1w1, x2w2, "
@@ -368,7 +635,9 @@ def _closure(code, out, expr):
     return fn
 
 
-@step("closures")
+@step("closures", hint=(
+    "Every Value needs a `_backward`, even a leaf, which has nothing to pass on: give it a "
+    "function that does nothing, in `__init__`."))
 def leaf_backward_does_nothing(code):
     """a leaf's `_backward` is a function that does nothing"""
     a = code.new(2.0)
@@ -415,19 +684,26 @@ def _op_closure(code, op):
                                   f"{fmt(want[name])}, got {fmt(got)}{hint}")
 
 
-@step("closures")
+@step("closures", hint=(
+    "Inside `__mul__`, define a small function that sees `self`, `other` and `out` (a closure). "
+    "The local derivative of a product with respect to one input is the other input; the chain "
+    "rule multiplies it by `out.grad`. Store the function; don't call it."))
 def mul_closure(code):
     """`*`: after `c = a * b; c.grad = 1.0; c._backward()`, a.grad is b.data and b.grad is a.data"""
     _op_closure(code, "mul")
 
 
-@step("closures")
+@step("closures", hint=(
+    "For `+`, the local derivative with respect to each input is 1: the closure routes "
+    "`out.grad` to both inputs."))
 def add_closure(code):
     """`+`: after `c = a + b; c.grad = 1.0; c._backward()`, both gradients are c.grad"""
     _op_closure(code, "add")
 
 
-@step("closures")
+@step("closures", hint=(
+    "tanh's local derivative is 1 - tanh(x)**2, and the closure already knows tanh(x): it is "
+    "the output's number. The chain rule multiplies by `out.grad`."))
 def tanh_closure(code):
     """`tanh`: after `o = n.tanh(); o.grad = 1.0; o._backward()`, n.grad is 1 - o.data**2"""
     n = code.new(0.8813735870195432, "n")
@@ -440,7 +716,9 @@ def tanh_closure(code):
     want_grad(n, "n", 1 - o.data**2, "o = n.tanh(); o.grad = 1.0; o._backward()", "`1 - o.data**2` = ")
 
 
-@step("closures", carried=False)
+@step("closures", carried=False, hint=(
+    "Calling the closures from the output back should give what `backprop_neuron` gave by hand. "
+    "If one gradient is off, look at the closure of the node it feeds."))
 def neuron_closures_by_hand(code):
     """the neuron, calling each node's `_backward()` by hand from o back, gives the lecture's gradients"""
     nodes = build_neuron(code)
@@ -452,7 +730,10 @@ def neuron_closures_by_hand(code):
     compare_neuron(nodes, "after `o.grad = 1.0; o._backward(); n._backward(); ...` (output first)")
 
 
-@step("backward")
+@step("backward", hint=(
+    "`backward()` does what you did by hand: order the nodes so that each comes after all the "
+    "nodes it was computed from (a topological sort through `_prev`), set the output's gradient "
+    "to 1, then call each node's `_backward`, output first."))
 def neuron_backward(code):
     """`o.backward()` on the neuron: o 1.0, n 0.5, x1 -1.5, w1 1.0, x2 0.5, w2 0.0, b 0.5"""
     nodes = build_neuron(code)
@@ -460,7 +741,9 @@ def neuron_backward(code):
     compare_neuron(nodes, "after `o.backward()` on the neuron", order_hint=True)
 
 
-@step("backward")
+@step("backward", hint=(
+    "The same `backward()` works for any expression: L = (a*b + c)*f is the one the lecture "
+    "first fills in by hand."))
 def expression_backward(code):
     """`L = (a*b + c) * f; L.backward()`: a 6.0, b -4.0, c -2.0, f 4.0"""
     a, b, c, f = _abcef(code)
@@ -476,7 +759,9 @@ def expression_backward(code):
         want_grad(v, name, want, after)
 
 
-@step("accumulate")
+@step("accumulate", hint=(
+    "When a value is used twice, both uses send it a gradient. The multivariable chain rule "
+    "says they add up; an assignment keeps only the last."))
 def used_twice_add(code):
     """`b = a + a; b.backward()` gives a.grad 2.0"""
     a = code.new(3.0, "a")
@@ -489,7 +774,9 @@ def used_twice_add(code):
            "`self.grad += ...` and `other.grad += ...`, not `=`")
 
 
-@step("accumulate")
+@step("accumulate", hint=(
+    "In `a * a` the value reaches the product as `self` and as `other`: each line of the "
+    "closure must add to what the other line left."))
 def used_twice_mul(code):
     """`b = a * a; b.backward()` gives a.grad 6.0 with a = 3.0"""
     a = code.new(3.0, "a")
@@ -502,7 +789,9 @@ def used_twice_mul(code):
            "`self.grad += ...` and `other.grad += ...`, not `=`")
 
 
-@step("accumulate")
+@step("accumulate", hint=(
+    "A value can reach the output through tanh and through another path: tanh's closure must "
+    "add its contribution to what the other path left."))
 def used_twice_tanh(code):
     """`b = a.tanh() * a; b.backward()` adds both paths into a.grad"""
     a = code.new(0.5, "a")
@@ -517,7 +806,45 @@ def used_twice_tanh(code):
            "`self.grad += ...`, not `=`")
 
 
-@step("accumulate")
+def _reuse(code, expr, build, want, method, a_data=3.0, c_data=2.0):
+    """`out = <expr>` where `a` is used by the operation under test *and* once more, by a final `+ a`.
+
+    The final `+` runs its closure first (its output is the root), so `a.grad` already holds 1.0 when
+    the operation's closure runs: a closure that assigns (`=`) instead of adding (`+=`) loses it."""
+    a, c = code.new(a_data, "a"), code.new(c_data, "c")
+    with doing(expr):
+        out = build(a, c)
+    want_value(code, out, expr)
+    backward(code, out, "out", f"out = {expr}; out.backward()")
+    got = grad_of(a, "a")
+    if not close(got, want):
+        slip = ""
+        if close(got, want - 1.0):
+            slip = " — the 1.0 from the final `+ a` was lost"
+        raise CheckFailed(f"after `out = {expr}; out.backward()` with a = {fmt(a_data)}, c = "
+                          f"{fmt(c_data)}, `a.grad` should be {fmt(want)}, got {fmt(got)}{slip}: in "
+                          f"`{method}`'s `_backward`, write `... .grad += ...`, not `=`: a value used "
+                          "twice gets both contributions")
+
+
+@step("accumulate", hint=(
+    "A closure may run when its input already holds a gradient from another use. Each line of "
+    "every `_backward` adds (`+=`) its contribution to what is there; none assigns."))
+def every_input_accumulates(code):
+    """each input of `+`, `*` and `tanh` adds to what its other uses gave: `(a + c) + a`, `(c * a) + a`, `a.tanh() + a`"""
+    t = math.tanh(3.0)
+    for expr, build, want, method in (
+            ("(a + c) + a", lambda a, c: (a + c) + a, 2.0, "__add__"),
+            ("(c + a) + a", lambda a, c: (c + a) + a, 2.0, "__add__"),
+            ("(a * c) + a", lambda a, c: (a * c) + a, 3.0, "__mul__"),
+            ("(c * a) + a", lambda a, c: (c * a) + a, 3.0, "__mul__"),
+            ("a.tanh() + a", lambda a, c: a.tanh() + a, 1 - t**2 + 1.0, "tanh")):
+        _reuse(code, expr, build, want, method)
+
+
+@step("accumulate", hint=(
+    "The lecture's own example of the bug: a and b each feed two nodes. If a number is off, "
+    "look for an `=` left in a closure."))
 def lecture_example(code):
     """the lecture's `f = (a*b) * (a+b)` with a = -2, b = 3: a.grad -3.0, b.grad -8.0"""
     a, b = code.new(-2.0, "a"), code.new(3.0, "b")
@@ -552,7 +879,10 @@ def _number_op(code, expr, fn, want_data, want_grad_a, method):
     want_grad(a, "a", want_grad_a, f"out = {expr}; out.backward()")
 
 
-@step("more-ops")
+@step("more-ops", hint=(
+    "A plain number has no `.data`: wrap it in a Value first. With the number on the left, "
+    "Python asks the Value on the right, through the reflected methods `__radd__` and "
+    "`__rmul__`."))
 def number_on_either_side(code):
     """numbers on either side: `a + 1`, `1 + a`, `a * 3`, `3 * a`"""
     _number_op(code, "a + 1", lambda a: a + 1, 3.0, 1.0, "__add__")
@@ -561,7 +891,9 @@ def number_on_either_side(code):
     _number_op(code, "1 + a", lambda a: 1 + a, 3.0, 1.0, "__radd__")
 
 
-@step("more-ops")
+@step("more-ops", hint=(
+    "The derivative of e**x is e**x itself: the closure can use the output's number. Like every "
+    "closure, it adds to its input's gradient."))
 def exp_op(code):
     """`a.exp()`: e**a, and its gradient is its own output"""
     _number_op(code, "a.exp()", lambda a: a.exp(), math.exp(2.0), math.exp(2.0), "exp")
@@ -576,14 +908,19 @@ def exp_op(code):
            "not `=` (the video itself slips here; the published notebook fixed it)")
 
 
-@step("more-ops")
+@step("more-ops", hint=(
+    "The power rule: d/dx x**n = n * x**(n - 1), for a plain number n (not a Value), times "
+    "`out.grad`, added to the input's gradient."))
 def pow_op(code):
     """`a**2` and `a**-1`: a number exponent, gradient other * a**(other - 1)"""
     _number_op(code, "a**2", lambda a: a**2, 4.0, 4.0, "__pow__")
     _number_op(code, "a**-1", lambda a: a**-1, 0.5, -0.25, "__pow__")
+    _reuse(code, "a**2 + a", lambda a, c: a**2 + a, 7.0, "__pow__")
 
 
-@step("more-ops")
+@step("more-ops", hint=(
+    "The lecture builds these from what exists: a / b is a times b to the power -1, -a is a "
+    "times -1, a - b is a plus (-b). Their gradients then come for free."))
 def div_neg_sub(code):
     """`a / b`, `-a`, `a - b`, with their gradients"""
     a, b = code.new(2.0, "a"), code.new(4.0, "b")
@@ -605,7 +942,26 @@ def div_neg_sub(code):
     want_grad(b, "b", -1.0, "c = a - b; c.backward()")
 
 
-@step("more-ops")
+@step("more-ops", hint=(
+    "An operation written with its own closure must add (`+=`) into its inputs' gradients, as "
+    "`+` and `*` do; one built from `+`, `*` and `**` inherits that."))
+def composites_accumulate(code):
+    """`/`, `-`, unary `-`, `1 + a`, `3 * a` add into a value used twice: `a / c + a`, `c - a + a`, ..."""
+    for expr, build, want, method in (
+            ("a / c + a", lambda a, c: a / c + a, 1 / 2.0 + 1.0, "__truediv__"),
+            ("c / a + a", lambda a, c: c / a + a, -2.0 / 9.0 + 1.0, "__truediv__"),
+            ("-a + a", lambda a, c: -a + a, 0.0, "__neg__"),
+            ("a - c + a", lambda a, c: a - c + a, 2.0, "__sub__"),
+            ("c - a + a", lambda a, c: c - a + a, 0.0, "__sub__"),
+            ("(1 + a) + a", lambda a, c: (1 + a) + a, 2.0, "__radd__"),
+            ("(3 * a) + a", lambda a, c: (3 * a) + a, 4.0, "__rmul__")):
+        _reuse(code, expr, build, want, method)
+
+
+@step("more-ops", hint=(
+    "With exp, **, /, - and + right, tanh written with Values as (e**(2n) - 1) / (e**(2n) + 1) "
+    "gives your `tanh`'s number and gradient. If not, one of those operations is off: try each "
+    "alone."))
 def tanh_from_exp(code):
     """tanh rebuilt as (e - 1) / (e + 1) with e = (2*n).exp() gives tanh's value and gradient"""
     n = code.new(0.8813735870195432, "n")
@@ -629,7 +985,10 @@ def _neuron_out(code, neuron, x, where):
     return math.tanh(sum(wi.data * xi for wi, xi in zip(w, x)) + b.data)
 
 
-@step("mlp")
+@step("mlp", hint=(
+    "A neuron holds one weight per input and a bias, each a Value starting random in [-1, 1]. "
+    "Calling it computes w·x + b and squashes it with tanh; Python's `sum` can start at the "
+    "bias."))
 def neuron(code):
     """`Neuron(3)`: 3 random weights and a bias in [-1, 1]; `n(x)` is tanh(w·x + b)"""
     Neuron = code.name("Neuron", "write `class Neuron:`")
@@ -663,7 +1022,9 @@ def neuron(code):
               "x[0] * (1 - out**2) = ")
 
 
-@step("mlp")
+@step("mlp", hint=(
+    "A layer is a list of independent neurons, each with its own weights, all fed the same "
+    "inputs."))
 def layer(code):
     """`Layer(3, 4)`: 4 separate neurons, a list of 4 outputs; `Layer(3, 1)` gives one Value"""
     Layer = code.name("Layer", "write `class Layer:`")
@@ -690,7 +1051,9 @@ def layer(code):
                "list: `return outs[0] if len(outs) == 1 else outs`")
 
 
-@step("mlp")
+@step("mlp", hint=(
+    "An MLP is a list of layers whose sizes chain: each layer takes as many inputs as the layer "
+    "before has outputs. Calling it feeds the input through the layers in order."))
 def mlp(code):
     """`MLP(3, [4, 4, 1])`: layers of 4, 4 and 1 neurons; `n(x)` feeds each layer's output to the next"""
     MLP = code.name("MLP", "write `class MLP:`")
@@ -732,7 +1095,9 @@ def _params(code, obj, expr):
     return ps
 
 
-@step("parameters")
+@step("parameters", hint=(
+    "`parameters()` hands out the network's own Value objects (not their numbers, not copies), "
+    "so that the training loop can change them in place."))
 def neuron_parameters(code):
     """`Neuron(3).parameters()` is its 3 weights and its bias: `w + [b]`, the same objects"""
     random.seed(4)
@@ -748,7 +1113,9 @@ def neuron_parameters(code):
            f"(not copies), got {ps!r}")
 
 
-@step("parameters")
+@step("parameters", hint=(
+    "A layer's parameters are its neurons' parameters in one flat list; an MLP's are its "
+    "layers'. A nested list comprehension flattens them."))
 def layer_and_mlp_parameters(code):
     """`Layer(3, 4)` has 16 parameters; `MLP(3, [4, 4, 1])` has 41, every weight and bias once"""
     random.seed(5)
@@ -776,33 +1143,63 @@ def _model(code, seed):
         return code.name("MLP", "write `class MLP:`")(3, [4, 4, 1])
 
 
-def _expected_losses(code, seed, steps, lr, zero=True, sign=-1.0):
-    """The losses of the lecture's loop (or of one of its classic mistakes) on a fresh model."""
-    n = _model(code, seed)
+def _starting_weights(n):
+    """The network's parameters as plain floats, layer by layer: [[(weights, bias), ...], ...]."""
+    return [[([w.data for w in nn.w], nn.b.data) for nn in lay.neurons] for lay in n.layers]
+
+
+def _reference_losses(start, steps, lr, zero=True, sign=-1.0):
+    """The losses of the reference solution's loop (or of one of its classic mistakes), computed here
+    with plain floats from the same starting weights: the forward pass, the summed squared error, the
+    gradients by the chain rule, and the update. None of the reader's code runs in it, so a slip in the
+    reader's `Value` that their own `train` shares is still seen."""
+    W = [[list(ws) for ws, _ in lay] for lay in start]
+    B = [[b for _, b in lay] for lay in start]
+    gW = [[[0.0] * len(ws) for ws in lay] for lay in W]
+    gB = [[0.0] * len(lay) for lay in B]
     losses = []
-    with doing("the lecture's training loop, run on your classes"):
-        for _ in range(steps):
-            loss = code.Value(0.0)
-            for x, y in zip(XS, YS):
-                loss = loss + (n(x) - y) ** 2
-            ps = n.parameters()
-            if zero:
-                for p in ps:
-                    p.grad = 0.0
-            loss.backward()
-            for p in ps:
-                p.data += sign * lr * p.grad
-            losses.append(loss.data)
+    for _ in range(steps):
+        if zero:
+            gW = [[[0.0] * len(ws) for ws in lay] for lay in W]
+            gB = [[0.0] * len(lay) for lay in B]
+        loss = 0.0
+        for x, y in zip(XS, YS):
+            acts = [list(x)]
+            for ws_layer, bs in zip(W, B):
+                acts.append([math.tanh(sum(w * xi for w, xi in zip(ws, acts[-1])) + b)
+                             for ws, b in zip(ws_layer, bs)])
+            yout = acts[-1][0]
+            loss += (yout - y) ** 2
+            up = [2 * (yout - y)]  # dloss/dyout
+            for i in reversed(range(len(W))):
+                ins, outs = acts[i], acts[i + 1]
+                down = [0.0] * len(ins)
+                for j, ws in enumerate(W[i]):
+                    dn = up[j] * (1 - outs[j] ** 2)  # through tanh
+                    gB[i][j] += dn
+                    for k, w in enumerate(ws):
+                        gW[i][j][k] += dn * ins[k]
+                        down[k] += dn * w
+                up = down
+        for i in range(len(W)):
+            for j in range(len(W[i])):
+                W[i][j] = [w + sign * lr * g for w, g in zip(W[i][j], gW[i][j])]
+                B[i][j] += sign * lr * gB[i][j]
+        losses.append(loss)
     return losses
 
 
-@step("training")
+@step("training", hint=(
+    "Each step has four beats, in this order: forward pass and loss; reset the gradients (they "
+    "accumulate); backward pass; move every parameter a little against its gradient. Return the "
+    "loss of every step."))
 def training_loop(code):
     """`train(n, xs, ys, steps, lr)`: the lecture's loop, returning the loss of every step"""
     train = code.name("train", "write `def train(n, xs, ys, steps=20, lr=0.1):` that returns the "
                       "list of losses")
     seed, steps, lr = 1337, 6, 0.05
     n = _model(code, seed)
+    start = _starting_weights(n)
     with doing(f"train(n, xs, ys, steps={steps}, lr={lr})"):
         got = train(n, XS, YS, steps=steps, lr=lr)
     expect(isinstance(got, list), f"`train(...)` should return the list of the losses, one per step, "
@@ -812,7 +1209,7 @@ def training_loop(code):
     for i, g in enumerate(got):
         expect(isinstance(g, (int, float)), f"`train(...)` should return numbers (`loss.data`), got "
                f"{g!r} at step {i}")
-    want = _expected_losses(code, seed, steps, lr)
+    want = _reference_losses(start, steps, lr)
     if all(close(g, w) for g, w in zip(got, want)):
         expect(want[-1] < want[0], "the loss should go down")
         return
@@ -821,12 +1218,12 @@ def training_loop(code):
                           f"`sum((yout - ygt)**2 for ygt, yout in zip(ys, ypred))` = {fmt(want[0])}, "
                           f"got {fmt(got[0])}")
     i = next(i for i, (g, w) in enumerate(zip(got, want)) if not close(g, w))
-    if all(close(g, w) for g, w in zip(got, _expected_losses(code, seed, steps, lr, zero=False))):
+    if all(close(g, w) for g, w in zip(got, _reference_losses(start, steps, lr, zero=False))):
         raise CheckFailed(f"the loss at step {i} should be {fmt(want[i])}, got {fmt(got[i])}: the "
                           "gradients were not reset. They accumulate (`+=`), so each "
                           "`loss.backward()` adds to the last step's: set `p.grad = 0.0` for every "
                           "parameter before `loss.backward()` (the bug found at 2:11:48 in the video)")
-    if all(close(g, w) for g, w in zip(got, _expected_losses(code, seed, steps, lr, sign=1.0))):
+    if all(close(g, w) for g, w in zip(got, _reference_losses(start, steps, lr, sign=1.0))):
         raise CheckFailed(f"the loss went up, to {fmt(got[-1])} after {steps} steps: the update must "
                           "step *against* the gradient, `p.data += -lr * p.grad`")
     if all(close(g, got[0]) for g in got):
@@ -840,8 +1237,8 @@ def training_loop(code):
 
 # --- Running a step ------------------------------------------------------------------------------
 
-STEP_IDS = ["value", "graph", "by-hand", "closures", "backward", "accumulate", "more-ops", "mlp",
-            "parameters", "training"]
+STEP_IDS = ["value", "graph", "draw", "numeric", "by-hand", "closures", "backward", "accumulate",
+            "more-ops", "mlp", "parameters", "training"]
 assert list(CHECKS) == STEP_IDS
 
 
@@ -896,23 +1293,24 @@ def check(step_id, source, filename="<your code>"):
                                                                 source), out.getvalue())
             code = Code(ns)
             for fn in checks:
-                failed = fn.__doc__
+                failed, hint = fn.__doc__, fn.hint
                 try:
                     fn(code)
                 except CheckFailed as e:
-                    return Result(step_id, False, passed, str(e), out.getvalue(), failed)
+                    return Result(step_id, False, passed, str(e), out.getvalue(), failed, hint)
                 except ReaderError as e:
                     return Result(step_id, False, passed,
                                   _describe(e.error, f"`{e.doing}`", filename, source), out.getvalue(),
-                                  failed)
+                                  failed, hint)
                 except RecursionError as e:
                     return Result(step_id, False, passed,
-                                  _describe(e, "checking", filename, source), out.getvalue(), failed)
+                                  _describe(e, "checking", filename, source), out.getvalue(), failed,
+                                  hint)
                 except Exception as e:  # odd reader objects that the helpers did not foresee
                     return Result(step_id, False, passed,
                                   _describe(e, f"checking “{fn.__doc__}”", filename, source)
                                   + " — your code gave the check something it did not expect",
-                                  out.getvalue(), failed)
+                                  out.getvalue(), failed, hint)
                 passed.append(fn.__doc__)
     finally:
         random.setstate(state)

@@ -26,6 +26,11 @@ STEPS = [
     Step("graph", "+ and * build the graph", "value-object", 1149,
          "`__add__` and `__mul__` that return a new `Value` and remember their inputs (`_prev`) "
          "and operation (`_op`)"),
+    Step("draw", "Drawing the graph", "value-object", 1149,
+         "`grad`, and `trace(root)` and `draw_dot(root)`: the graph as graphviz records "
+         "`label | data | grad` with a small node for each operation"),
+    Step("numeric", "Checking a gradient numerically", "manual-backprop-expression", 1930,
+         "`lol(name, h=0.001)`: the slope of L with respect to one value, by nudging it by h"),
     Step("by-hand", "The neuron's gradients by hand", "manual-backprop-neuron", 3172,
          "`grad`, `tanh()`, and a function that fills in every gradient of the neuron with the "
          "local derivatives"),

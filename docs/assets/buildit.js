@@ -63,6 +63,31 @@
     return p;
   }
 
+  // Between the failure and the answer: the failing check's hint (from checks.py, beside the check),
+  // then the reference solution one click further, in its fold on this page.
+  function hintOf(text) {
+    const p = para("", "mg-buildit-hint");
+    const b = document.createElement("strong");
+    b.textContent = "Hint: ";
+    p.append(b, text);
+    return p;
+  }
+
+  function solutionFold(step) {
+    return [...document.querySelectorAll("details")].find((d) =>
+      [...d.querySelectorAll(".filename")].some((f) => f.textContent.trim() === `buildit/solutions/${step}.py`));
+  }
+
+  function solutionButton(step) {
+    const fold = solutionFold(step);
+    if (!fold) return document.createTextNode("");
+    return button("Show the reference solution", () => {
+      fold.open = true;
+      fold.scrollIntoView({ block: "start" });
+      fold.querySelector("summary")?.focus();
+    });
+  }
+
   async function makeEditor(box, doc, label, onCheck) {
     try {
       const { createEditor } = await import(new URL("run/vendor/editor.mjs", base).href);
@@ -118,8 +143,9 @@
         report.textContent = (r.output ? `Your code printed:\n${r.output.replace(/\n$/, "")}\n\n` : "") +
           r.passed.map((p) => `✓ ${p}`).concat(r.ok ? [] : [`✗ ${r.message}`]).join("\n");
         if (r.ok) store.set(`done:${step}`, "1"); else store.del(`done:${step}`);
-        show(out, [para(r.ok ? `Step ${number} passes: all ${r.passed.length} checks.` : `Not yet: ${r.message}`, "mg-buildit-verdict"), report],
-             r.ok ? "pass" : "fail");
+        const parts = [para(r.ok ? `Step ${number} passes: all ${r.passed.length} checks.` : `Not yet: ${r.message}`, "mg-buildit-verdict"), report];
+        if (!r.ok && r.hint) parts.push(hintOf(r.hint), solutionButton(step));
+        show(out, parts, r.ok ? "pass" : "fail");
       } catch (e) {
         if (current === view) show(out, [para(e.message === "Stopped" ? "Stopped. The next Check starts Python afresh." : `The check could not run: ${e.message || e}`)], "error");
       } finally {

@@ -17,7 +17,7 @@ def _has_runner(site):
     return (site / "assets" / "run" / "run.js").is_file()
 
 
-def _type_code(page, code, label="Your code for step 4, editable"):
+def _type_code(page, code, label="Your code for step 6, editable"):
     """Replace the editor's text from the keyboard: focus it with Tab, select all, insert."""
     editor = page.get_by_label(label)
     editor.focus()
@@ -43,21 +43,31 @@ def test_check_in_the_page_with_the_keyboard(built_site, new_context):
     page = new_context().new_page()
     errors = watch_errors(page)
     page.goto(STEP)
-    page.get_by_label("Your code for step 4, editable").wait_for()
-    # The editor starts from the step's starter: the reference solution of step 3.
+    page.get_by_label("Your code for step 6, editable").wait_for()
+    # The editor starts from the step's starter: the reference solution of step 5.
     starter = (ROOT / "buildit" / "solutions" / "by-hand.py").read_text(encoding="utf-8")
-    assert "def backprop_neuron" in page.get_by_label("Your code for step 4, editable").text_content()
+    assert "def backprop_neuron" in page.get_by_label("Your code for step 6, editable").text_content()
     assert "def backprop_neuron" in starter
 
     _type_code(page, WRONG)
     state, text = _check_with_keyboard(page)
     assert state == "fail", text
     assert "you stored the *result* of calling the closure" in text
+    # Between the failure and the answer: the failing check's hint; the solution is one click further.
+    import buildit
+    hint = buildit.check("closures", WRONG).hint
+    assert hint and page.locator(".mg-buildit-out .mg-buildit-hint").text_content() == f"Hint: {hint}"
+    fold = page.locator("details", has=page.locator(".filename", has_text="buildit/solutions/closures.py"))
+    assert fold.evaluate("(d) => d.open") is False
+    page.get_by_role("button", name="Show the reference solution").focus()
+    page.keyboard.press("Enter")
+    assert fold.evaluate("(d) => d.open") is True
+    expect(fold.locator("summary")).to_be_focused()
 
     _type_code(page, SOLUTION)
     state, text = _check_with_keyboard(page)
     assert state == "pass", text
-    assert "Step 4 passes: all 11 checks." in text
+    assert "Step 6 passes: all 11 checks." in text
 
     page.add_script_tag(path=str(AXE))
     found = page.evaluate("async () => (await axe.run()).violations"
@@ -66,11 +76,11 @@ def test_check_in_the_page_with_the_keyboard(built_site, new_context):
 
     # A reload keeps the code and the progress.
     page.reload()
-    page.get_by_label("Your code for step 4, editable").wait_for()
+    page.get_by_label("Your code for step 6, editable").wait_for()
     assert "out._backward = _backward\n" in page.evaluate("localStorage.getItem('mg-buildit:code:closures')")
-    expect(page.get_by_label("Your code for step 4, editable")).to_contain_text("self._backward = lambda: None")
+    expect(page.get_by_label("Your code for step 6, editable")).to_contain_text("self._backward = lambda: None")
 
-    # Instant navigation to the track's first page: step 4 is marked done, the others not.
+    # Instant navigation to the track's first page: step 6 is marked done, the others not.
     page.evaluate("window.__same_document = true")
     page.locator(".mg-chapter-meta a", has_text="Build it yourself").click()
     page.wait_for_url("**/build-it/")
@@ -78,9 +88,9 @@ def test_check_in_the_page_with_the_keyboard(built_site, new_context):
     expect(page.locator('li.mg-buildit-done .mg-buildit-mark[data-step="closures"]')).to_have_count(1)
     assert page.locator("li.mg-buildit-done").count() == 1
 
-    # The next step starts from the reader's own step 4 code, carried forward.
+    # The next step starts from the reader's own step 6 code, carried forward.
     page.goto("build-it/backward/")
-    expect(page.get_by_label("Your code for step 5, editable")).to_contain_text("self._backward = lambda: None")
+    expect(page.get_by_label("Your code for step 7, editable")).to_contain_text("self._backward = lambda: None")
 
     # Reset of the whole track (confirmed), then the marks are gone.
     page.goto("build-it/")
@@ -96,12 +106,12 @@ def test_reset_of_one_step(built_site, new_context):
     assert _has_runner(built_site[0]), "the site has no in-page Python (docs/assets/run/run.js)"
     page = new_context().new_page()
     page.goto(STEP)
-    page.get_by_label("Your code for step 4, editable").wait_for()
+    page.get_by_label("Your code for step 6, editable").wait_for()
     _type_code(page, "x = 1\n")
     assert page.evaluate("localStorage.getItem('mg-buildit:code:closures')") == "x = 1\n"
     page.get_by_role("button", name="Reset this step").focus()
     page.keyboard.press("Enter")
-    expect(page.get_by_label("Your code for step 4, editable")).to_contain_text("def backprop_neuron")
+    expect(page.get_by_label("Your code for step 6, editable")).to_contain_text("def backprop_neuron")
     assert page.evaluate("localStorage.getItem('mg-buildit:code:closures')") is None
 
 
@@ -110,6 +120,7 @@ def test_every_step_in_the_page_passes_its_reference_and_fails_each_known_wrong_
     message in the browser are those of the checks in Python."""
     import re
 
+    import buildit
     from buildit.steps import STEPS
 
     page = new_context().new_page()
@@ -128,6 +139,8 @@ def test_every_step_in_the_page_passes_its_reference_and_fails_each_known_wrong_
             state, text = _check_with_keyboard(page)
             assert state == "fail", f"{path.name}: {state}: {text}"
             assert expected in text, f"{path.name}: the page says {text!r}, not {expected!r}"
+            hint = buildit.check(step.id, code).hint
+            assert f"Hint: {hint}" in text, f"{path.name}: the page shows no hint {hint!r}"
             ran += 1
         _type_code(page, (ROOT / "buildit" / "solutions" / f"{step.id}.py").read_text(encoding="utf-8"), label)
         state, text = _check_with_keyboard(page)

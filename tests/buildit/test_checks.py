@@ -121,7 +121,7 @@ def test_the_checks_need_only_the_standard_library():
     tree = ast.parse(Path(checks.__file__).read_text(encoding="utf-8"))
     imported = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
     imported |= {n.module.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
-    assert imported <= {"contextlib", "io", "math", "random", "sys", "traceback"}
+    assert imported <= {"contextlib", "io", "math", "random", "re", "sys", "traceback"}
 
 
 def test_checks_leave_the_random_state_alone():
@@ -131,3 +131,91 @@ def test_checks_leave_the_random_state_alone():
     random.seed(7)
     buildit.check("training", buildit.solution("training"))
     assert random.random() == before
+
+
+def test_training_is_compared_with_the_reference_not_with_the_readers_classes():
+    """A slip in the reader's `Value` that their own `train` shares: tanh's local derivative taken as
+    1 - t instead of 1 - t**2. Losses computed with the reader's classes share the slip (the check
+    compared against those until issue 21 passed it); the training check alone (the carried checks
+    left out) sees it, because its losses come from the reference loop in plain floats."""
+    import random
+    src = _with("training", "self.grad += (1 - t**2) * out.grad", "self.grad += (1 - t) * out.grad")
+    ns = {"__name__": "__buildit__"}
+    exec(compile(src, "<slip>", "exec"), ns)
+    state = random.getstate()
+    try:
+        with pytest.raises(checks.CheckFailed, match=r"the loss at step 1 should be [0-9.]+, got "):
+            checks.training_loop(checks.Code(ns))
+    finally:
+        random.setstate(state)
+
+
+@pytest.mark.parametrize("slip", ["zero", "sign"])
+def test_the_reference_loop_names_the_classic_mistakes(slip):
+    """The float reference also runs the two classic mistakes, and the reader's loop is matched to them."""
+    old, new, said = {"zero": ("            p.grad = 0.0\n", "            pass\n", "the gradients were not reset"),
+                      "sign": ("p.data += -lr * p.grad", "p.data += lr * p.grad", "the loss went up")}[slip]
+    result = buildit.check("training", _with("training", old, new))
+    assert not result.ok and said in result.message, result.message
+
+
+ALL_CHECKS = [fn for s in IDS for fn in checks.CHECKS[s]]
+
+
+@pytest.mark.parametrize("fn", ALL_CHECKS, ids=lambda fn: fn.__name__)
+def test_every_check_has_a_hint_that_is_a_nudge_not_the_answer(fn):
+    """The hint sits between the failure message and the reference solution: a sentence or two in the
+    lecture's terms, never a line of the step's solution."""
+    assert isinstance(fn.hint, str) and 40 <= len(fn.hint) <= 400, fn.hint
+    step = next(s for s in IDS if fn in checks.CHECKS[s])
+    for line in buildit.solution(step).splitlines():
+        code = line.strip()
+        if len(code) >= 12 and not code.startswith(("#", '"""')):
+            assert code not in fn.hint, f"the hint of {fn.__name__} gives away `{code}`"
+
+
+def test_a_check_cannot_be_registered_without_a_hint():
+    with pytest.raises(TypeError, match="hint"):
+        checks.step("value")
+
+
+@pytest.mark.parametrize("path", WRONG, ids=lambda p: p.stem)
+def test_a_failure_carries_its_checks_hint(path):
+    step = path.stem.split("--")[0]
+    result = buildit.check(step, path.read_text(encoding="utf-8"))
+    fn = next(fn for fn in checks.checks_for(step) if fn.__doc__ == result.failed)
+    assert result.hint == fn.hint and result.as_dict()["hint"] == fn.hint
+    lines = result.report().splitlines()
+    assert lines[-2] == f"✗ {result.message}" and lines[-1] == f"  Hint: {fn.hint}"
+
+
+def test_a_program_that_cannot_run_gets_no_hint():
+    result = buildit.check("value", "class Value:\n    def __init__(self, data)\n")
+    assert result.hint == "" and "Hint" not in result.report()
+
+
+def test_the_drawing_is_checked_by_its_structure_not_its_bytes():
+    """Other node names, another number format, the layout set by `dot.attr` (a `graph [...]`
+    statement): still the same graph, so the check passes; an edge too many: it fails."""
+    src = _with("draw", "        uid = str(id(n))\n", "        uid = f'v{id(n) % 100003}'\n")
+    src = src.replace("data %.4f | grad %.4f", "data %.2f | grad %.3f")
+    src = src.replace('graph_attr={"rankdir": "LR"}', "")
+    src = src.replace("    nodes, edges = trace(root)\n    for n in nodes:",
+                      "    dot.attr(rankdir='TB')\n    nodes, edges = trace(root)\n    for n in nodes:")
+    src = src.replace("dot.edge(str(id(n1)), str(id(n2)) + n2._op)",
+                      "dot.edge(f'v{id(n1) % 100003}', f'v{id(n2) % 100003}' + n2._op)")
+    result = buildit.check("draw", src)
+    assert result.ok, result.message
+    moved = src.replace("        dot.edge(f'v{id(n1) % 100003}', f'v{id(n2) % 100003}' + n2._op)",
+                        "        dot.edge(f'v{id(n1) % 100003}', f'v{id(n2) % 100003}' + n2._op)\n"
+                        "        dot.edge(f'v{id(n1) % 100003}', f'v{id(n2) % 100003}')")
+    assert moved != src
+    result = buildit.check("draw", moved)
+    assert not result.ok and "draws edges that are not in the graph: ['a -> e'," in result.message
+
+
+def test_lol_gives_the_lectures_number():
+    """The reference `lol('b')` prints what the lecture's `lol()` printed for dL/db with h = 0.001."""
+    ns = {"__name__": "__buildit__"}
+    exec(compile(buildit.solution("numeric"), "numeric.py", "exec"), ns)
+    assert ns["lol"]("b") == -3.9999999999995595

@@ -25,6 +25,10 @@ def test_a_failing_step_exits_1_with_the_message():
     r = run("check", "backward", str(WRONG / "backward--no-seed.py"))
     assert r.returncode == 1
     assert "✗ after `o.backward()` on the neuron, `o.grad` should be 1.0" in r.stdout
+    # the failing check's hint, on the line under the failure
+    lines = r.stdout.rstrip("\n").splitlines()
+    assert lines[-2].startswith("✗ after `o.backward()`")
+    assert lines[-1].startswith("  Hint: `backward()` does what you did by hand")
 
 
 def test_a_wrong_command_exits_2_and_says_why(tmp_path):

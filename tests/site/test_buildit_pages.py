@@ -64,3 +64,16 @@ def test_the_example_report_is_the_real_one(package):
     report = package.check("accumulate", package.starter("accumulate"), "mycode.py").report()
     assert out == f"```text\n{report}\n```\n"
     assert re.search(r"✗ after `b = a \+ a; b.backward\(\)`", out)
+
+
+def test_each_page_names_its_place_in_the_track(package):
+    """A step page's title says its number, and its starter is 'your step N-1 code': both follow
+    buildit/steps.py when a step is inserted."""
+    for i, s in enumerate(package.STEPS, start=1):
+        text = (TRACK / f"{s.id}.md").read_text(encoding="utf-8")
+        assert text.startswith(f"# Step {i}: "), f"{s.id}.md should be titled 'Step {i}: ...'"
+        if i > 1:
+            assert f"Your step {i - 1} code:" in text, f"{s.id}.md should start from 'Your step {i - 1} code'"
+        nxt = package.STEPS[i].id if i < len(package.STEPS) else None
+        if nxt:
+            assert re.search(rf"^Next: \[[^\]]+\]\({nxt}\.md\)\.$", text, re.M), f"{s.id}.md: Next should be {nxt}.md"
