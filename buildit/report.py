@@ -13,8 +13,10 @@ one included (the step being worked on, reported with its failure); the steps af
 reached*: listed, with their checks as not run, so that an assignment's list of checks, and its
 maximum score, is the same for every submission. One exception: a one-off check (not carried
 forward: step 3's `backprop_neuron`, step 4's neuron called by hand) counts as passed once the file
-passes a check of a later step, whose code replaces it: the finished track's code no longer has
-step 3's function, and still gets every point. `grade` exits 0 only when every step passes.
+passes a check of a later step of the track (inside the assignment or past it), whose code replaces
+it: the finished track's code no longer has step 3's function, and still gets every point. `grade`
+exits 0 only when every step of the assignment passes, so `grade FILE --upto STEP` says whether the
+file has reached STEP: one test per step in a course's autograder.
 
 The formats, all built from one report (a dict, `results(...)`):
 
@@ -90,15 +92,19 @@ def results(command, steps, source, filename):
     """The report of `steps` (ids, in order) on `source`. `command` "check": one step, all its checks.
     `command` "grade": every step's own checks, the steps after the first one it fails not reached."""
     out = {"schema": SCHEMA_ID, "command": command, "file": filename, "passed": False, "steps": []}
-    runs = {step_id: check(step_id, source, filename=filename) for step_id in steps}
-    one_off = {fn.__doc__ for step_id in steps for fn in CHECKS[step_id] if not fn.carried}
-    own_passed = [any(fn.__doc__ in runs[step_id].passed for fn in CHECKS[step_id]) for step_id in steps]
+    track = [s.id for s in STEPS]
+    # grade looks at every step of the track: a file that has gone past the assignment's last step
+    # (and replaced one of its one-off checks) still gets the assignment's points.
+    runs = {step_id: check(step_id, source, filename=filename)
+            for step_id in (track if command == "grade" else steps)}
+    one_off = {fn.__doc__ for fns in CHECKS.values() for fn in fns if not fn.carried}
     replaced_by = {}  # step -> the later step whose code replaces its failing one-off check
-    for i, step_id in enumerate(steps):
+    for step_id in steps:
         if command == "grade" and runs[step_id].failed in one_off:
-            later = next((j for j in range(i + 1, len(steps)) if own_passed[j]), None)
+            later = next((t for t in track[track.index(step_id) + 1:]
+                          if any(fn.__doc__ in runs[t].passed for fn in CHECKS[t])), None)
             if later is not None:
-                replaced_by[step_id] = steps[later]
+                replaced_by[step_id] = later
     done = [runs[step_id].ok or step_id in replaced_by for step_id in steps]
     working = done.index(False) if False in done else len(steps)  # the step being worked on
     for i, step_id in enumerate(steps):

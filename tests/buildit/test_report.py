@@ -248,3 +248,13 @@ def test_the_schema_rejects_what_it_should():
     del broken["steps"][0]["checks"][1]["line"]
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(broken, SCHEMA)
+
+
+@pytest.mark.parametrize("step", IDS)
+def test_a_file_past_the_assignment_still_reaches_every_step_of_it(step, tmp_path):
+    """`grade --upto STEP` on the finished track's code: 0 for every STEP (step 3's one-off
+    `backprop_neuron`, gone from that code, is replaced by the later steps', outside the assignment)."""
+    mine = tmp_path / "mycode.py"
+    mine.write_text(buildit.solution("training"), encoding="utf-8")
+    r = run("grade", str(mine), "--upto", step)
+    assert r.returncode == 0, r.stdout
