@@ -28,13 +28,21 @@ WORKER_JS = """(url) => new Promise((resolve) => {
 })"""
 
 
-def _search(page, query):
-    """Type `query` into Material's search; the number of results after the index had time to load."""
+def _search(page, query, expect_results):
+    """Type `query` into Material's search as a reader would. With `expect_results`, wait for a
+    result and return how many; without, give the index time to load and return how many there
+    are (0 also when the search box is not even shown)."""
     search = page.locator("input.md-search__input")
+    if not search.is_visible():
+        return 0
     search.click()
-    search.fill(query)
-    page.wait_for_timeout(3000)
-    return page.locator(".md-search-result__item").count()
+    page.keyboard.type(query)
+    results = page.locator(".md-search-result__item")
+    if expect_results:
+        results.first.wait_for(timeout=15_000)
+    else:
+        page.wait_for_timeout(4000)
+    return results.count()
 
 
 def _free_port(host):
@@ -73,7 +81,7 @@ def test_opened_from_a_folder_pages_show_but_links_search_and_python_need_a_serv
     # The in-page Python: the browser refuses a module worker from a file, not from a server.
     assert page.evaluate(WORKER_JS, "../assets/run/worker.mjs").startswith("refused")
     # Search: no results from a file.
-    assert _search(page, "backpropagation") == 0
+    assert _search(page, "backpropagation", expect_results=False) == 0
     # The links lead to folders: the next page's link opens a directory listing, not a page.
     page.goto((site / PAGE / "index.html").as_uri())
     page.locator("a.md-footer__link--next").click()
@@ -88,7 +96,7 @@ def test_opened_from_a_folder_pages_show_but_links_search_and_python_need_a_serv
     page.goto(PAGE)
     expect(page.locator("article .katex").first).to_be_attached()  # typeset over http
     assert page.evaluate(WORKER_JS, "../assets/run/worker.mjs") == "started"
-    assert _search(page, "backpropagation") > 0
+    assert _search(page, "backpropagation", expect_results=True) > 0
     page.goto(PAGE)
     page.locator("a.md-footer__link--next").click()
     page.wait_for_load_state()
@@ -108,7 +116,7 @@ def test_pythons_own_static_server_runs_the_in_page_python(browser, built_site):
         bar.locator(".mg-run-out[data-state]").wait_for(timeout=120_000)
         assert bar.locator(".mg-run-out").get_attribute("data-state") == "done"
         assert bar.locator("pre.mg-run-stdout").text_content().strip()
-        assert _search(page, "backpropagation") > 0
+        assert _search(page, "backpropagation", expect_results=True) > 0
         assert not context.outside
         context.close()
     finally:
