@@ -8,8 +8,18 @@
   that chapter, each a code block with a copy button. The home page gets one for the whole course.
 - The URL in a citation is that page in this version, which stays put when later versions are
   published: `<CITATION.cff url><version>/<page url>`, where mike publishes each version.
+- Cite this section: on every chapter page and every page of the track (build-it/), each h2/h3
+  with an id gets, beside its permalink (¶), a button that opens a small menu of three copy
+  buttons: the section's link pinned to this version (`<page URL in this version>#<id>`), a
+  BibTeX entry and an APA citation of the section (its title, its chapter or track step, the
+  version, and the video moment: the first `video:` link inside the section, else the chapter's
+  or step's start). The texts to copy are written here, into `data-mg-copy` attributes;
+  docs/assets/cite.js only copies them and says "Copied" in the page's status region. Added in
+  on_post_page, to the page alone: the print page (printpage.py copies each page's HTML earlier)
+  and the search index never see it; print CSS hides it on a printed chapter page.
 """
 import datetime
+import html as htmllib
 import re
 import textwrap
 from pathlib import Path
@@ -93,14 +103,23 @@ def lecture():
 
 
 def bibtex(url, chapter):
-    date = datetime.date.fromisoformat(_release["date"])
     site = _tex(_release["title"])
+    key = "micrograd-spelled-out" + (f":{chapter['id']}" if chapter else "") + f":{_release['version']}"
+    return _bibtex_entry(
+        key, chapter["title"] if chapter else _release["title"],
+        ("{Chapter " + f"{chapter['number']} of \\emph{{{site}}}, version {_release['version']}}}"
+         if chapter else "{Website, version " + _release["version"] + "}"),
+        url, chapter["start"] if chapter else None)
+
+
+def _bibtex_entry(key, title, howpublished, url, start, moment=""):
+    """A @misc entry; its note cites the lecture from second `start` (`moment` says when, in words)."""
+    date = datetime.date.fromisoformat(_release["date"])
     fields = {
         "author": "{" + " and ".join("{" + _tex(_person(a)) + "}" if "name" in a else _tex(_person_bib(a))
                                      for a in _cff["authors"]) + "}",
-        "title": "{{" + _tex(chapter["title"] if chapter else _release["title"]) + "}}",
-        "howpublished": ("{Chapter " + f"{chapter['number']} of \\emph{{{site}}}, version {_release['version']}}}"
-                         if chapter else "{Website, version " + _release["version"] + "}"),
+        "title": "{{" + _tex(title) + "}}",
+        "howpublished": howpublished,
         "year": "{" + str(date.year) + "}",
         "month": date.strftime("%b").lower(),
         "version": "{" + _release["version"] + "}",
@@ -109,10 +128,9 @@ def bibtex(url, chapter):
     video = lecture()
     if video:
         who = " and ".join(_person(a) for a in video.get("authors", []))
-        at = f"{video['url']}&t={chapter['start']}s" if chapter else video["url"]
+        at = f"{video['url']}&t={start}s" if start is not None else video["url"]
         fields["note"] = ("{Companion to the lecture " + f"``{_tex(video['title'])}'' by {_tex(who)} "
-                          f"({video.get('year', 'n.d.')}), \\url{{{at}}}}}")
-    key = "micrograd-spelled-out" + (f":{chapter['id']}" if chapter else "") + f":{_release['version']}"
+                          f"({video.get('year', 'n.d.')}){moment}, \\url{{{at}}}}}")
     width = max(map(len, fields))
     body = ",\n".join(f"  {k.ljust(width)} = {v}" for k, v in fields.items())
     return f"@misc{{{key},\n{body},\n}}"
@@ -156,3 +174,117 @@ def _person_bib(a):
 
 def _tex(s):
     return re.sub(r"([&%$#_{}])", r"\\\1", str(s))
+
+
+# --- Cite this section ---------------------------------------------------------------------------
+
+HEADING = re.compile(r'<h(?P<level>[23]) id="(?P<id>[^"]+)">(?P<inner>.*?)</h(?P=level)>', re.S)
+HEADERLINK = re.compile(r'<a class="headerlink" href="#[^"]+" title="[^"]*">[^<]*</a>')
+# A link made from `[h:mm:ss](video:SECONDS)` (chapters.py's video_url, as it appears in HTML).
+VIDEO_LINK = re.compile(r'href="https://www\.youtube\.com/watch\?v=[\w-]+&(?:amp;)?t=(\d+)s"')
+
+def section_context(page, output):
+    """What a section of `page` is cited within (a chapter, a step of the track, the track), or None:
+    its key, the phrases that name it in BibTeX and APA, and the second of the video it starts at."""
+    chapter = page.meta.get("chapter")
+    if chapter:
+        n, title = chapter["number"], chapter["title"]
+        return {"key": chapter["id"], "start": chapter["start"], "bib": f"chapter {n}, ``{_tex(title)}''",
+                "apa": f"{title} (Chapter {n})"}
+    uri = page.file.src_uri
+    if not uri.startswith("build-it/"):
+        return None
+    import buildit  # track.py has put the project root on sys.path
+
+    h1 = re.search(r"<h1[^>]*>(.*?)</h1>", output, re.S)
+    title = _plain(HEADERLINK.sub("", h1[1])) if h1 else page.title
+    stem = uri[len("build-it/"):-len(".md")]
+    if stem == "index":
+        return {"key": "build-it", "start": None, "bib": "the track \\emph{Build it yourself}",
+                "apa": "Build it yourself"}
+    n = [s.id for s in buildit.STEPS].index(stem) + 1
+    return {"key": f"build-it:{stem}", "start": buildit.get(stem).video,
+            "bib": f"step {n}, ``{_tex(title)}'', of the track \\emph{{Build it yourself}}",
+            "apa": f"{title} (Build it yourself, step {n})"}
+
+
+def on_post_page(output, page, config):
+    context = section_context(page, output)
+    if context is None or "<article" not in output:
+        return output
+    headings = list(HEADING.finditer(output))
+    if not headings:
+        return output
+    parts, last = [], 0
+    for i, m in enumerate(headings):
+        # The section runs to the next heading of its level or higher (an h2 holds its h3s).
+        end = next((h.start() for h in headings[i + 1:] if h["level"] <= m["level"]), output.find("</article>"))
+        video = VIDEO_LINK.search(output, m.end(), end)
+        title = _plain(HEADERLINK.sub("", m["inner"]))
+        section = {"id": m["id"], "title": title, "start": int(video[1]) if video else context["start"]}
+        parts += [output[last:m.end() - len(f"</h{m['level']}>")], section_controls(page.url, context, section)]
+        last = m.end() - len(f"</h{m['level']}>")
+    parts.append(output[last:])
+    output = "".join(parts)
+    status = '<span class="mg-seccite-status" role="status" aria-live="polite"></span>'
+    return output.replace("</article>", status + "</article>", 1)
+
+
+def _plain(fragment):
+    return " ".join(htmllib.unescape(re.sub(r"<[^>]+>", "", fragment)).split())
+
+
+def section_url(path, section_id):
+    return f"{page_url(path)}#{section_id}"
+
+
+def _timestamp(seconds):
+    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+
+
+def section_bibtex(path, context, section):
+    site = _tex(_release["title"])
+    start = section["start"]
+    return _bibtex_entry(
+        f"micrograd-spelled-out:{context['key']}:{section['id']}:{_release['version']}", section["title"],
+        "{Section of " + f"{context['bib']}, of \\emph{{{site}}}, version {_release['version']}}}",
+        section_url(path, section["id"]), start, f", at {_timestamp(start)}" if start is not None else "")
+
+
+def section_apa(path, context, section):
+    date = datetime.date.fromisoformat(_release["date"])
+    when = f"{date.year}, {date.strftime('%B')} {date.day}"
+    text = (f"{authors_text()}. ({when}). {section['title']}. In {context['apa']}. "
+            f"In {_release['title']} (Version {_release['version']}). {section_url(path, section['id'])}")
+    video = lecture()
+    if video:
+        start = section["start"]
+        who = ", ".join(_person_apa(a) for a in video.get("authors", []))
+        at = f"{video['url']}&t={start}s" if start is not None else video["url"]
+        moment = f", {_timestamp(start)}" if start is not None else ""
+        text += (f" Companion to {who} ({video.get('year', 'n.d.')}). {video['title']} [Video]{moment}. {at}")
+    return text
+
+
+def section_controls(path, context, section):
+    """The button beside a heading's ¶ and its menu of copy buttons, with the texts to copy."""
+    version = _release["version"]
+    items = [
+        ("link", f"Copy its link (version {version})", section_url(path, section["id"])),
+        ("bibtex", "Copy a BibTeX entry", section_bibtex(path, context, section)),
+        ("apa", "Copy an APA citation", section_apa(path, context, section)),
+    ]
+    menu = "".join(
+        f'<button type="button" class="mg-seccite__copy" data-mg-what="{what}" '
+        f'data-mg-copy="{htmllib.escape(text, quote=True)}">{htmllib.escape(label)}</button>'
+        for what, label, text in items)
+    return (f'<span class="mg-seccite"><button type="button" class="mg-seccite__toggle" '
+            f'aria-expanded="false" aria-label="Cite this section" title="Cite this section"></button>'
+            f'<span class="mg-seccite__menu" hidden>{menu}</span></span>')
+
+
+def _person_apa(a):
+    if "name" in a:
+        return a["name"]
+    initials = " ".join(f"{g[0]}." for g in str(a.get("given-names", "")).split())
+    return ", ".join(p for p in (a.get("family-names"), initials) if p)

@@ -11,6 +11,8 @@ A track page writes HTML-comment markers, each on a line of its own (indented in
     <!-- buildit:track -->             the place of the track's note and reset button (buildit.js)
     <!-- buildit:command STEP -->      the local command that checks the reader's file
     <!-- buildit:solution STEP -->     the step's reference solution
+    <!-- buildit:file PATH -->         a file of the repository (PATH from mkdocs.yml's folder), as it
+                                       is: the course set-ups on the teaching page (docs/teaching/)
 
 The code is shown in ```` ```python title="..." ```` fences, which the page runner does not run:
 a step's code is checked more strictly than by running it. The build runs the step's checks
@@ -31,8 +33,10 @@ import yaml
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
-MARKER = re.compile(r"^(?P<indent>[ \t]*)<!-- buildit:(?P<what>[a-z]+)(?: (?P<step>[a-z-]+))? -->[ \t]*$",
+MARKER = re.compile(r"^(?P<indent>[ \t]*)<!-- buildit:(?P<what>[a-z]+)(?: (?P<step>[\w./-]+))? -->[ \t]*$",
                     re.M)
+# How a shown file is highlighted, by its ending; never `bash`/`sh`, which the page tests would run.
+LANGUAGES = {".yml": "yaml", ".yaml": "yaml", ".sh": "shell", ".py": "python", "": "shell"}
 _chapters = {}
 
 
@@ -75,6 +79,8 @@ def on_page_markdown(markdown, page, config, files):
             text = _steps_list(buildit.STEPS, up, where)
         elif what == "track":  # the track's reset and note, filled by docs/assets/buildit.js
             text = '<div class="mg-buildit-track"></div>'
+        elif what == "file":
+            text = _file(Path(config.config_file_path).parent, step_id or "", where)
         else:
             if not step_id:
                 raise PluginError(f"{where}: <!-- buildit:{what} --> needs a step id")
@@ -113,6 +119,18 @@ def on_page_markdown(markdown, page, config, files):
         return "\n".join(indent + line if line else line for line in text.split("\n"))
 
     return MARKER.sub(expand, markdown)
+
+
+def _file(root, name, where):
+    path = (root / name).resolve()
+    if not name or root.resolve() not in path.parents or not path.is_file():
+        raise PluginError(f"{where}: <!-- buildit:file {name} -->: there is no such file in the repository")
+    language = LANGUAGES.get(path.suffix)
+    if language is None:
+        raise PluginError(f"{where}: <!-- buildit:file {name} -->: no language known for {path.suffix!r} files")
+    text = path.read_text(encoding="utf-8").rstrip()
+    ticks = "`" * max(3, max((len(m) for m in re.findall(r"`+", text)), default=0) + 1)
+    return f'{ticks}{language} title="{name}"\n{text}\n{ticks}'
 
 
 def _fence(code, title):
