@@ -197,9 +197,18 @@ def test_grade_upto_a_step_passes_its_reference_and_not_the_one_before(step, tmp
     assert all(s["passed"] for s in data["steps"][:-1])
 
 
+# A known-wrong program is named after the step whose `check` it fails; `grade` stops at the first
+# failing step of the track, which is earlier where an earlier step already catches the slip.
+GRADE_FAILS_AT = {"training--pow-assigns": "more-ops"}  # more-ops's `a**2 + a` check comes first
+
+
+def failing_step(path):
+    return GRADE_FAILS_AT.get(path.stem, path.stem.split("--")[0])
+
+
 @pytest.mark.parametrize("path", WRONG, ids=lambda p: p.stem)
 def test_grade_stops_at_the_step_a_wrong_program_gets_wrong(path):
-    step, expected = path.stem.split("--")[0], expected_message(path)
+    step, expected = failing_step(path), expected_message(path)
     r = run("grade", str(path), "--format", "json")
     assert r.returncode == 1
     data = json.loads(r.stdout)
@@ -218,7 +227,7 @@ def test_grade_stops_at_the_step_a_wrong_program_gets_wrong(path):
 
 @pytest.mark.parametrize("path", WRONG[::4], ids=lambda p: p.stem)
 def test_grade_in_junit_read_back(path):
-    step = path.stem.split("--")[0]
+    step = failing_step(path)
     i = IDS.index(step)
     data = json.loads(run("grade", str(path), "--format", "json").stdout)
     r = run("grade", str(path), "--format", "junit")
