@@ -203,14 +203,20 @@ def test_a_busy_machine_is_refused(bench):
     assert "busy" in why and "0.26" in why
 
 
-def test_the_script_exits_non_zero_and_writes_nothing_when_refusing(tmp_path):
-    # End to end, on the smallest workload: a threshold no machine can meet stands in for a busy one.
+def run_chain(tmp_path, repeats, max_other_cores):
+    """benchmarks/engine.py on its smallest workload, saving to a file: (process, that file)."""
     out = tmp_path / "results.json"
     proc = subprocess.run([sys.executable, str(REPO / "benchmarks" / "engine.py"), "--only", "chain",
-                           "--repeats", "1", "--gc", "default", "--max-other-cores", "-1", "--save", str(out)],
-                          capture_output=True, text=True, timeout=600)
+                           "--repeats", str(repeats), "--gc", "default", "--max-other-cores", str(max_other_cores),
+                           "--save", str(out)], capture_output=True, text=True, timeout=600)
     if "could not install" in proc.stderr + proc.stdout:
         pytest.skip("micrograd 0.1.0 is not installed (no access to PyPI)")
+    return proc, out
+
+
+def test_the_script_exits_non_zero_and_writes_nothing_when_refusing(tmp_path):
+    # End to end, on the smallest workload: a threshold no machine can meet stands in for a busy one.
+    proc, out = run_chain(tmp_path, 1, -1)
     assert proc.returncode == 3, proc.stdout + proc.stderr
     assert "NOT PUBLISHED" in proc.stderr and "busy" in proc.stderr, proc.stderr
     assert "bit-identical (OK)" in proc.stdout, proc.stdout  # the engines did agree
@@ -220,12 +226,7 @@ def test_the_script_exits_non_zero_and_writes_nothing_when_refusing(tmp_path):
 def test_the_script_saves_the_record_the_tests_read(bench, tmp_path):
     # End to end, on the smallest workload, with a threshold any machine meets: the record the
     # script writes has everything these tests check (so the lead's re-run will pass them).
-    out = tmp_path / "results.json"
-    proc = subprocess.run([sys.executable, str(REPO / "benchmarks" / "engine.py"), "--only", "chain",
-                           "--repeats", "2", "--gc", "default", "--max-other-cores", "1e9", "--save", str(out)],
-                          capture_output=True, text=True, timeout=600)
-    if "could not install" in proc.stderr + proc.stdout:
-        pytest.skip("micrograd 0.1.0 is not installed (no access to PyPI)")
+    proc, out = run_chain(tmp_path, 2, 1e9)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     saved = json.loads(out.read_text(encoding="utf-8"))
     assert record_problems(bench, saved) == []
