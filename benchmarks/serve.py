@@ -13,11 +13,12 @@ throw-away copy of the project, so the edits below never touch this working tree
 6. warm restart: serve stopped and started again with nothing changed, until the home page is served.
 
 Each is measured `--repeats` times (default 3); the table shows the median and every run. For the
-rebuilds it shows MkDocs' own "Documentation built in" figure and the wall time from saving the file
-to the edited page being served (for an undo: served without the edit), and what the build cache
-says it reused and computed. It prints every WARNING line of every serve session (there should be
-none). The machine's load average is printed before and after each round: on a shared machine the
-figures are only as good as the quiet they were taken in.
+rebuilds it shows MkDocs' own "Documentation built in" figure, the wall time from saving the file
+to the edited page being served (for an undo: served without the edit), the CPU time the serve
+process used meanwhile (on a busy machine, closer than the wall time to what an idle one takes),
+and what the build cache says it reused and computed. It prints every WARNING line of every serve
+session (there should be none). The machine's load average is printed before and after each
+round: on a shared machine the figures are only as good as the quiet they were taken in.
 
     .venv/bin/python benchmarks/serve.py [--repeats 3] [--page docs/value-object.md]
 """
@@ -100,6 +101,12 @@ class Serve:
             time.sleep(0.05)
         raise RuntimeError(f"{path} was not served in {timeout} s")
 
+    def cpu(self):
+        """CPU seconds the serve process (and the children it waited for) has used: unlike the wall
+        time, nearly what the same work takes on an idle machine."""
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return sum(int(x) for x in fields[11:15]) / os.sysconf("SC_CLK_TCK")  # utime stime cutime cstime
+
     def warnings(self):
         with self.cond:
             return [line.rstrip() for line in self.lines if line.startswith("WARNING")]
@@ -142,10 +149,12 @@ def one_round(project, cache, page, n):
                  ("engine undo", lambda: undo(engine, engine_text), "source/engine/", comment, True),
                  ("page undo", lambda: undo(project / page, page_text), slug, marker, True)]
         for build, (name, act, path, needle, absent) in enumerate(steps, start=2):
+            cpu = serve.cpu()
             saved = act()
             out[f"{name}: MkDocs' figure"] = serve.wait_build(build)
             what = "edited page served" if not absent else "page served without the edit"
             out[f"{name}: {what}"] = serve.wait_page(path, needle, absent=absent) - (saved - serve.start)
+            out[f"{name}: serve's CPU time"] = serve.cpu() - cpu
             out[f"{name}: build cache"] = serve.reuse[build - 1]
     finally:
         serve.stop()
