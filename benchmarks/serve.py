@@ -109,7 +109,9 @@ class Serve:
 
     def warnings(self):
         with self.cond:
-            return [line.rstrip() for line in self.lines if line.startswith("WARNING")]
+            # MkDocs' own ("WARNING -  ..."), other loggers' ("WARNING:traitlets:...") and the notebook
+            # kernels' ("[IPKernelApp] WARNING | ...")
+            return [line.rstrip() for line in self.lines if re.search(r"\bWARNING\b", line)]
 
     def stop(self):
         self.proc.terminate()
