@@ -5,8 +5,14 @@
 
 The original is installed once with `pip install --require-hashes --no-deps --target
 build/bench-cache/micrograd-0.1.0` (pinned by version and by the sha256 of PyPI's files) and reused;
-tests/engine/test_compat.py uses the same installer. Every measurement runs in its own fresh subprocess (this script in `--worker` mode) whose
-PYTHONPATH points at one engine only, so neither shadows the other and each run starts cold.
+tests/engine/test_compat.py uses the same installer. The reused copy is checked on every run: its
+micrograd/*.py must be exactly the files of PyPI's micrograd 0.1.0 (ORIGINAL_FILES_SHA256, the
+sdist's files, which its wheel installs; a copy that differs is installed again). Every measurement
+runs in its own fresh subprocess (this script in `--worker` mode) whose PYTHONPATH points at one
+engine only, so neither shadows the other and each run starts cold. Each worker reports the file
+and sha256 of every micrograd module it imported: the driver refuses the run unless that is exactly
+the engine it meant (this repository's micrograd/ as hashed when the benchmark started, or the
+original's files), at exactly the path it meant.
 
 Workloads (identical code for both engines):
   moons   the repository demo as written: make_moons(100, noise 0.1), MLP(2, [16, 16, 1]), 20 steps
@@ -34,7 +40,12 @@ results disagree, or when the machine was busier than its threshold: during ever
 measures, from /proc/stat, the CPU time the whole machine used minus what the worker itself used
 (getrusage of the child); more than --max-other-cores (default 0.25) cores on average, in any
 run, means other processes were competing for the CPU and the timings are not worth publishing.
-The record names the engine it measured: the sha256 of micrograd/*.py (engine_sha256).
+The record (--save) names what it measured and how: the sha256 of micrograd/*.py (engine_sha256,
+hashed again at the end: an engine edited during the benchmark is refused), of this script
+(script_sha256), and of each engine's files with their paths (engines); and it keeps every timed
+run: its seconds (runs_s, whose median is median_s), the cores other processes used meanwhile
+(other_cores) and the 1-minute load average after it (load_after), besides the load averages at
+the start and the end. tests/engine/test_benchmark.py checks the record against the current files.
 """
 import argparse
 import hashlib
@@ -52,6 +63,13 @@ ORIGINAL_DIR = REPO / "build" / "bench-cache" / "micrograd-0.1.0"
 ORIGINAL_SPEC = "micrograd==0.1.0"
 ORIGINAL_SHA256 = ("47d756d92043c7d7ef55372640dc1549780a8c22806b3a11cb3d4efc5937a4ae",  # the wheel on PyPI
                    "81797b796bef809fb1ac3fd83a7e01e007aecb8d056fba07c0e24931e043845d")  # the sdist
+# The original's files, as in PyPI's sdist (and wheel); third_party/micrograd-0.1.0/ holds the same.
+ORIGINAL_FILES_SHA256 = {
+    "micrograd/__init__.py": "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+    "micrograd/engine.py": "95f19fa3734458d868e067d770f0773027763a2f654900bfbc1df8c5413acf84",
+    "micrograd/nn.py": "f54453501abc4fd38ae724a8b378d6a5d23bfdd0a49c77e619b95f86ad16594d",
+}
+SAVE_COMMAND = ".venv/bin/python benchmarks/engine.py --save benchmarks/results.json"
 MAX_OTHER_CORES = 0.25  # CPU used by other processes during a timed run, in cores, above which we refuse
 MOONS_STEP0 = 0.8958441028683222
 
@@ -241,6 +259,7 @@ def worker(spec):
         except RecursionError:
             out["error"] = "RecursionError (maximum recursion depth exceeded)"
         out["peak_rss_kb"] = _rss_kb()
+    out["files"] = imported_files()  # after the workload: every module it imported
     print(json.dumps(out))
 
 
@@ -248,11 +267,44 @@ def worker(spec):
 # Driver
 # =================================================================================================
 
-def ensure_original():
-    """Install the original into ORIGINAL_DIR (once), pinned by version and hash, without deps."""
-    if (ORIGINAL_DIR / "micrograd" / "engine.py").exists() and (ORIGINAL_DIR / "micrograd-0.1.0.dist-info").is_dir():
-        return "reused"
-    tmp = ORIGINAL_DIR.with_name(ORIGINAL_DIR.name + f".partial-{os.getpid()}")
+def imported_files():
+    """{path: sha256} of every file of a `micrograd` module this process imported (resolved paths)."""
+    mods = [m for n, m in sorted(sys.modules.items()) if n == "micrograd" or n.startswith("micrograd.")]
+    paths = {str(Path(m.__file__).resolve()) for m in mods if getattr(m, "__file__", None)}
+    return {path: hashlib.sha256(Path(path).read_bytes()).hexdigest() for path in sorted(paths)}
+
+
+def file_hashes(root):
+    """{"micrograd/<name>.py": sha256} of the engine under `root` (a folder holding micrograd/)."""
+    return {f"micrograd/{path.name}": hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in sorted((Path(root) / "micrograd").glob("*.py"))}
+
+
+def original_problems(root=ORIGINAL_DIR):
+    """How the copy of the original under `root` differs from PyPI's micrograd 0.1.0 (empty: it does not)."""
+    found, problems = file_hashes(root), []
+    for name in sorted(found.keys() | ORIGINAL_FILES_SHA256.keys()):
+        if name not in found:
+            problems.append(f"{name} is missing")
+        elif name not in ORIGINAL_FILES_SHA256:
+            problems.append(f"{name} is not a file of micrograd 0.1.0")
+        elif found[name] != ORIGINAL_FILES_SHA256[name]:
+            problems.append(f"{name} has sha256 {found[name]}, not {ORIGINAL_FILES_SHA256[name]}")
+    return problems
+
+
+def ensure_original(root=ORIGINAL_DIR):
+    """Install the original into `root` (once), pinned by version and hash, without deps; check its
+    files against PyPI's on every call (a copy that differs is installed again)."""
+    import shutil
+
+    if (root / "micrograd" / "engine.py").exists() and (root / "micrograd-0.1.0.dist-info").is_dir():
+        problems = original_problems(root)
+        if not problems:
+            return "reused, files verified"
+        print(f"{root} is not micrograd 0.1.0 ({'; '.join(problems)}): installing it again", file=sys.stderr)
+        shutil.rmtree(root)
+    tmp = root.with_name(root.name + f".partial-{os.getpid()}")
     tmp.mkdir(parents=True, exist_ok=True)
     requirements = tmp.with_name(tmp.name + ".txt")
     requirements.write_text(ORIGINAL_SPEC + "".join(f" --hash=sha256:{h}" for h in ORIGINAL_SHA256) + "\n")
@@ -262,17 +314,16 @@ def ensure_original():
     requirements.unlink()
     if proc.returncode != 0:
         sys.exit(f"could not install {ORIGINAL_SPEC} into {tmp}:\n{proc.stdout}{proc.stderr}")
-    if (ORIGINAL_DIR / "micrograd" / "engine.py").exists():  # another process finished first
-        import shutil
-
+    problems = original_problems(tmp)
+    if problems:
+        sys.exit(f"{ORIGINAL_SPEC} as pip installed it is not the original's files: {'; '.join(problems)}")
+    if (root / "micrograd" / "engine.py").exists() and not original_problems(root):  # another process finished first
         shutil.rmtree(tmp)
-        return "reused"
-    if ORIGINAL_DIR.exists():  # a stale, incomplete copy
-        import shutil
-
-        shutil.rmtree(ORIGINAL_DIR)
-    tmp.replace(ORIGINAL_DIR)
-    return "installed"
+        return "reused, files verified"
+    if root.exists():  # a stale, incomplete copy
+        shutil.rmtree(root)
+    tmp.replace(root)
+    return "installed, files verified"
 
 
 def engine_hash(package_dir=REPO / "micrograd"):
@@ -281,6 +332,33 @@ def engine_hash(package_dir=REPO / "micrograd"):
     for path in sorted(Path(package_dir).glob("*.py")):
         h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()
+
+
+def script_hash(path=Path(__file__)):
+    """sha256 of this script (what it measures, and how, is in its code)."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def engine_roots():
+    """Where each engine is imported from: the folder put on a worker's PYTHONPATH."""
+    return {"original": ORIGINAL_DIR, "ours": REPO}
+
+
+def import_problems(out, root, expected):
+    """Why a worker's imports are not the engine meant (an empty list: they are). `root` is the
+    folder that was on its PYTHONPATH; `expected` {"micrograd/<name>.py": sha256} that engine's files."""
+    problems = []
+    if out["micrograd"] != str(Path(root).resolve() / "micrograd"):
+        problems.append(f"imported micrograd from {out['micrograd']}, not {Path(root).resolve() / 'micrograd'}")
+    base = Path(root).resolve()
+    for path, digest in out.get("files", {}).items():
+        name = Path(path).relative_to(base).as_posix() if Path(path).is_relative_to(base) else path
+        if expected.get(name) != digest:
+            problems.append(f"imported {path} (sha256 {digest}), which is not {name} of the engine meant"
+                            + (f" (sha256 {expected[name]})" if name in expected else ""))
+    if not out.get("files"):
+        problems.append("reported no imported micrograd file")
+    return problems
 
 
 def _cpu_busy_seconds():
@@ -297,10 +375,13 @@ def _children_cpu_seconds():
     return r.ru_utime + r.ru_stime
 
 
-def run_worker(engine, spec):
+def run_worker(engine, spec, expected, root=None):
+    """One fresh worker process with `engine` alone on its PYTHONPATH (`root`, by default where that
+    engine lives); refused unless it imported exactly `expected` ({"micrograd/<name>.py": sha256})."""
+    root = engine_roots()[engine] if root is None else Path(root)
     env = dict(os.environ)
     env.pop("PYTHONHASHSEED", None)
-    env["PYTHONPATH"] = str(ORIGINAL_DIR if engine == "original" else REPO)
+    env["PYTHONPATH"] = str(root)
     busy0, own0, t0 = _cpu_busy_seconds(), _children_cpu_seconds(), time.perf_counter()
     proc = subprocess.run([sys.executable, "-s", __file__, "--worker", json.dumps(spec)], env=env,
                           capture_output=True, text=True)
@@ -308,11 +389,12 @@ def run_worker(engine, spec):
     if proc.returncode != 0:
         raise RuntimeError(f"worker {engine} {spec} failed:\n{proc.stderr}")
     out = json.loads(proc.stdout.strip().splitlines()[-1])
-    expected = ORIGINAL_DIR if engine == "original" else REPO
-    if not out["micrograd"].startswith(str(expected)):
-        raise RuntimeError(f"{engine} worker imported micrograd from {out['micrograd']}")
+    problems = import_problems(out, root, expected)
+    if problems:
+        raise RuntimeError(f"the {engine} worker ran the wrong engine: " + "; ".join(problems))
     # Cores' worth of CPU that other processes used while this worker ran (clock ticks: ±0.01 s).
     out["other_cores"] = max(0.0, (busy1 - busy0) - (own1 - own0)) / (t1 - t0)
+    out["load_after"] = os.getloadavg()[0]
     return out
 
 
@@ -372,6 +454,8 @@ def main():
 
     t0 = time.perf_counter()
     how = ensure_original()
+    expected = {"original": dict(ORIGINAL_FILES_SHA256), "ours": file_hashes(REPO)}
+    ours_sha256 = engine_hash()
     names = opts.only or list(WORKLOADS)
     gc_modes = ["default", "disabled"] if opts.gc == "both" else [opts.gc]
     print(f"micrograd benchmark: this engine ({REPO / 'micrograd'}) vs {ORIGINAL_SPEC} "
@@ -380,14 +464,16 @@ def main():
           f"{os.cpu_count()} CPUs; {opts.repeats} runs per timing, each in a fresh process; "
           f"times exclude interpreter start and imports")
     print(f"load average at start: {_load()}")
-    saved = {"date": time.strftime("%Y-%m-%d"), "engine_sha256": engine_hash(), "python": platform.python_version(),
-             "machine": platform.machine(), "cpus": os.cpu_count(), "repeats": opts.repeats,
-             "load_at_start": _load(), "results": {}}
+    saved = {"date": time.strftime("%Y-%m-%d"), "engine_sha256": ours_sha256, "script_sha256": script_hash(),
+             "engines": {e: {"path": engine_roots()[e].relative_to(REPO).joinpath("micrograd").as_posix(),
+                             "files": expected[e]} for e in ("ours", "original")},
+             "python": platform.python_version(), "machine": platform.machine(), "cpus": os.cpu_count(),
+             "repeats": opts.repeats, "load_at_start": _load(), "results": {}}
 
     memory, verdicts, other_cores = {}, [], []
     for name in names:
         for engine in WORKLOADS[name][1]:
-            memory[name, engine] = run_worker(engine, {"workload": name, "mode": "memory"})
+            memory[name, engine] = run_worker(engine, {"workload": name, "mode": "memory"}, expected[engine])
 
     for mode in gc_modes:
         print()
@@ -401,7 +487,7 @@ def main():
             res = {e: [] for e in engines}
             for r in range(opts.repeats):  # alternate: original, ours, ours, original, ...
                 for e in (engines if r % 2 == 0 else engines[::-1]):
-                    res[e].append(run_worker(e, {"workload": name, "mode": "time", "gc": mode}))
+                    res[e].append(run_worker(e, {"workload": name, "mode": "time", "gc": mode}, expected[e]))
                     other_cores.append(res[e][-1]["other_cores"])
             med = {e: statistics.median(r["seconds"] for r in runs) for e, runs in res.items()}
             for e in engines:
@@ -412,13 +498,15 @@ def main():
                 drss = statistics.median(r["peak_rss_kb"] - r["rss_before_kb"] for r in runs) / 1024
                 saved["results"].setdefault(mode, {}).setdefault(name, {})[e] = {
                     "label": label, "median_s": med[e], "peak_rss_mb": rss, "nodes": runs[0]["nodes"],
-                    "bytes_per_node": memory[name, e]["bytes_per_node"]}
+                    "bytes_per_node": memory[name, e]["bytes_per_node"],
+                    "runs_s": [r["seconds"] for r in runs], "other_cores": [round(r["other_cores"], 3) for r in runs],
+                    "load_after": [round(r["load_after"], 2) for r in runs]}
                 print(f"{label if e == engines[0] else '':<30} {e:<9} {med[e]:>9.3f} {times:<22} "
                       f"{ratio:>9} {rss:>11.0f} {drss:>9.0f} "
                       f"{memory[name, e]['bytes_per_node']:>7.0f} {runs[0]['nodes']:>11,}")
             if name == "chain1M":
                 fail = run_worker("original", {"workload": "chain", "mode": "time", "gc": mode,
-                                               "override": {"chains": 1, "depth": 2_000}})
+                                               "override": {"chains": 1, "depth": 2_000}}, expected["original"])
                 print(f"{'':<30} {'original':<9} depth 2,000: {fail.get('error', 'no error')}")
             verdicts.append(f"  {label} (GC {mode}): {compare(name, res)}")
         print("agreement between the engines:")
@@ -435,10 +523,14 @@ def main():
           f"(median {statistics.median(other_cores or [0]):.2f}; threshold {opts.max_other_cores})")
     print(f"total benchmark time {time.perf_counter() - t0:.0f} s")
     why = refusals(verdicts, other_cores, opts.max_other_cores)
+    if engine_hash() != ours_sha256:
+        why.append("micrograd/ changed while the benchmark ran")
+    if original_problems():
+        why.append(f"the original changed while the benchmark ran: {'; '.join(original_problems())}")
     if why:
         print("NOT PUBLISHED" + (f" (nothing written to {opts.save})" if opts.save else "") + ":\n  "
               + "\n  ".join(why), file=sys.stderr)
-        sys.exit(1 if any("disagree" in w for w in why) else 3)
+        sys.exit(3 if all("busy" in w for w in why) else 1)
     if opts.save:
         saved["load_at_end"] = _load()
         saved["other_cores_max"] = round(max(other_cores, default=0), 3)

@@ -16,7 +16,8 @@ URL, the Markdown extensions' settings and the site's list of files; the page's 
 table of contents and metadata; the template's source), so a result is reused only for identical
 input and a rebuild writes the same bytes as a clean build (tests/site/test_cache.py builds
 repeatedly in one process, as serve does, and compares). A single `mkdocs build` never reuses
-anything. Only what the last build used is kept.
+anything. What the last BUILDS builds used is kept, so undoing an edit (to a page, or to the
+engine, which changes the pages that show its numbers) finds the pages from before it.
 
 A remembered conversion gives back everything MkDocs' own conversion sets on the page (HTML, table
 of contents, title, anchors, links to check) and logs again what the conversion logged, so a
@@ -45,8 +46,10 @@ from mkdocs.structure.toc import get_toc
 from mkdocs.theme import Theme
 from mkdocs_print_site_plugin import renderer as print_renderer
 
+BUILDS = 3  # builds whose results are kept: an undo finds the build before its edit (and one more)
 _memo = {"render": {}, "search": {}, "print": {}}
 _used = {"render": set(), "search": set(), "print": set()}
+_history = []  # what each of the last BUILDS builds used, the last one last
 AUTODOC = re.compile(r"^#{0,6} *::: ?\S", re.M)  # mkdocstrings' syntax
 
 
@@ -209,5 +212,7 @@ def on_pre_build(config):
 
 
 def on_post_build(config):
-    for kind, used in _used.items():
-        _memo[kind] = {k: v for k, v in _memo[kind].items() if k in used}
+    _history[:] = [*_history[-(BUILDS - 1):], {kind: set(used) for kind, used in _used.items()}]
+    for kind in _memo:
+        keep = set().union(*(used[kind] for used in _history))
+        _memo[kind] = {k: v for k, v in _memo[kind].items() if k in keep}
