@@ -282,8 +282,10 @@ def _inputs(data, children, op):
     inputs = []
     for child in children:
         if not isinstance(child, Value):
-            hint = f"; make a number a Value first: Value({child!r})" if isinstance(child, numbers.Real) else ""
-            raise wrong(f"each of _children must be a micrograd Value, got {type(child).__name__} {child!r}{hint}")
+            number = isinstance(child, numbers.Real)
+            hint = f"; make a number a Value first: Value({child!r})" if number else ""
+            raise wrong(f"each of _children must be a micrograd Value, got {type(child).__name__} "
+                        f"{child!r}{hint}")
         if all(child is not seen for seen in inputs):
             inputs.append(child)
     if len(inputs) > 2:

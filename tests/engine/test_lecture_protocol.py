@@ -283,7 +283,8 @@ def test_the_constructor_is_positionally_the_lectures():
     (lambda x: Value(2.0, (x,), None), r"_op must be a str .* got NoneType None$"),
     (lambda x: Value(2.0, (x, Value(1.0), Value(2.0)), "+"),
      r"a node takes at most two distinct inputs, got 3; build it from two-input operations"),
-], ids=["str-for-children", "bare-value", "set", "number-child", "own-class-child", "op-int", "op-none", "three-inputs"])
+], ids=["str-for-children", "bare-value", "set", "number-child", "own-class-child", "op-int", "op-none",
+        "three-inputs"])
 def test_a_wrong_call_is_a_type_error_naming_what_was_wrong(call, message):
     with pytest.raises(TypeError, match=message):
         call(Value(1.0))
@@ -292,7 +293,7 @@ def test_a_wrong_call_is_a_type_error_naming_what_was_wrong(call, message):
 @pytest.mark.parametrize("closure", [None, 1.0, "x.grad += out.grad"], ids=["None", "float", "str"])
 def test_assigning_a_non_function_to_backward_is_a_type_error(closure):
     out = Value(2.0, (Value(1.0),), "exp")
-    with pytest.raises(TypeError, match=r"^_backward must be a function to call in the backward pass, got .* of type"):
+    with pytest.raises(TypeError, match=r"^_backward must be a function to call in the backward pass, got .* of"):
         out._backward = closure
     assert out._closure is None
 
