@@ -42,10 +42,8 @@ class Value:
     __slots__ = ("data", "grad", "label", "_op", "_a", "_da", "_b", "_db", "_closure")
 
     def __init__(self, data, _children=(), _op="", label=""):
-        """The lecture's constructor: a leaf, `Value(2.0, label='a')`, or a node made from
-        others, `Value(data, (x,), 'exp')`, which then gets its closure: `out._backward = ...`."""
-        a = b = None  # its inputs, in order, each once: none for a leaf
-        if type(_children) is not tuple or _children or type(_op) is not str:
+        a = b = None  # the inputs, in order, each once; none for a leaf
+        if type(_children) is not tuple or _children or type(_op) is not str:  # not a plain leaf
             a, b = _inputs(data, _children, _op)
         if type(data) is not float:
             data = _real(data)
@@ -284,8 +282,10 @@ def _inputs(data, children, op):
     inputs = []
     for child in children:
         if not isinstance(child, Value):
-            hint = f"; make a number a Value first: Value({child!r})" if isinstance(child, numbers.Real) else ""
-            raise wrong(f"each of _children must be a micrograd Value, got {type(child).__name__} {child!r}{hint}")
+            number = isinstance(child, numbers.Real)
+            hint = f"; make a number a Value first: Value({child!r})" if number else ""
+            raise wrong(f"each of _children must be a micrograd Value, got {type(child).__name__} "
+                        f"{child!r}{hint}")
         if all(child is not seen for seen in inputs):
             inputs.append(child)
     if len(inputs) > 2:

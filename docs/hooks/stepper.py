@@ -276,7 +276,8 @@ def _added(p):
 def _unadded(p):
     """What a closure that did not add its contribution did to an input's gradient."""
     if math.isclose(p.after, p.local * p.upstream, rel_tol=1e-12, abs_tol=1e-300):  # the lecture's = until 1:22:28
-        return f"= {_f(p.local)} × {_f(p.upstream)} = {_f(p.after)}, assigned with =: the {_f(p.before)} it held is lost"
+        return (f"= {_f(p.local)} × {_f(p.upstream)} = {_f(p.after)}, assigned with =: the {_f(p.before)} "
+                f"it held is lost")
     return f"went from {_f(p.before)} to {_f(p.after)}, not {_f(p.before)} + {_f(p.local)} × {_f(p.upstream)}"
 
 

@@ -14,7 +14,7 @@ import pytest
 from micrograd import MLP, Value
 from micrograd.engine import topological_sort
 
-from expressions import readme_example
+from expressions import multiple_use, neuron, readme_example
 
 # -- chapter 1: overview, the README example ------------------------------------------------------
 
@@ -116,21 +116,6 @@ def test_ch06_optimization_step_raises_L():
 # -- chapters 7-12: the neuron --------------------------------------------------------------------
 
 
-def neuron(activation="tanh"):
-    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
-    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
-    b = Value(6.8813735870195432, label="b")
-    x1w1 = x1 * w1
-    x2w2 = x2 * w2
-    n = x1w1 + x2w2 + b
-    if activation == "tanh":
-        o = n.tanh()
-    else:  # chapter 11: tanh rebuilt from exp
-        e = (2 * n).exp()
-        o = (e - 1) / (e + 1)
-    return x1, x2, w1, w2, b, n, o
-
-
 def test_ch07_neuron_grads():
     x1, x2, w1, w2, b, n, o = neuron()
     o.backward()
@@ -155,10 +140,7 @@ def test_ch10_multiple_use():
     b.backward()
     assert a.grad == 2.0
 
-    a, b = Value(-2.0), Value(3.0)
-    d = a * b
-    e = a + b
-    f = d * e
+    a, b, d, e, f = multiple_use()
     f.backward()
     assert (f.data, a.grad, b.grad, d.grad, e.grad) == (-6.0, -3.0, -8.0, 1.0, -6.0)
 

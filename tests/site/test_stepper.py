@@ -38,7 +38,8 @@ def problems(ob):
             child = getattr(v, p.slot)
             local = closure_local(v, child) if v._closure is not None else getattr(v, "_d" + p.slot[1])
             if ob.nodes[p.to] is not child or p.local != local:
-                found.append(f"step {i}: push to {p.to} is not {ob.names[step.node]}'s {p.slot} with its local derivative")
+                found.append(f"step {i}: push to {p.to} is not {ob.names[step.node]}'s {p.slot} "
+                             f"with its local derivative")
             if p.upstream != ob.steps[i - 1].grads[step.node]:
                 found.append(f"step {i}: upstream {p.upstream} is not {ob.names[step.node]}.grad")
             if p.after != step.grads[p.to] and len(step.pushes) == len({q.to for q in step.pushes}):
