@@ -31,7 +31,9 @@
     }
   }, true);  // capture: before the event reaches the page, and so before Material's listener
 
+  // Loaded before Material's bundle (docs/overrides/main.html): Chromium calls the listeners of
+  // the window in the order they were added, capture or not.
   addEventListener("popstate", (ev) => {
     if (following !== null && location.href === following) ev.stopImmediatePropagation();
-  }, true);  // at the window, capture listeners run before Material's
+  });
 })();
