@@ -11,7 +11,7 @@ blocks share one namespace per page, like the cells of a notebook (see docs/cont
 
 Before anything runs, `check_fences` reads the page as written: every fence's language must be one of
 FENCES, written bare (a ```py, ```python3 or ```python title="x" block would silently not run), and an
-expected output must follow a block that runs. The picture guards (a ```plot starts with `# alt:`, a
+expected output must follow a block that runs (not one marked skip). The picture guards (a ```plot starts with `# alt:`, a
 ```graph or ```backprop ends in a `Value`) are applied here too, so the page tests apply every guard
 the build does.
 Run it on the page's source text: line numbers in errors are then the lines of the file.
@@ -133,6 +133,10 @@ def check_fences(text, page="<page>"):
         if block.expected_output is not None and block.syntax not in RUNNABLE:
             raise PageCodeError(f"{page}, line {block.lineno}: an expected output follows a "
                                 f"```{block.syntax} block, which does not run")
+        if block.expected_output is not None and any(m.startswith("pytest.mark.skip") for m in block.marks):
+            raise PageCodeError(f"{page}, line {block.lineno}: an expected output follows a block marked "
+                                f"skip, which never runs, so nothing would check that output (nor the "
+                                f"browser, which gives it no Run button); drop the mark or the output")
         if block.expected_output_ignore_whitespace:
             raise PageCodeError(f"{page}, line {block.lineno}: expected-output-ignore-whitespace is not "
                                 f"supported; shown outputs are compared exactly")

@@ -74,6 +74,11 @@ BREAKS = {
         "[line](source/no_such_module.md#__codelineno-0-1)\n",
         "source/no_such_module.md",
     ),
+    "a wrong shown output after a skipped block": (
+        '<!--pytest.mark.skip(reason="shown, never run")-->\n```python\nprint(7.4)\n```\n\n'
+        '<!--pytest-codeblocks:expected-output-->\n```text\n26.1\n```\n',
+        "broken.md, line 21: an expected output follows a block marked skip",
+    ),
     "a failing block inside a solution": (
         '??? success "Solution"\n\n    ```python\n    1 / 0\n    ```\n',
         "ZeroDivisionError",
