@@ -147,6 +147,24 @@ def test_the_build_fails_on_a_failing_notebook(tmp_path):
     assert "breaks.ipynb" in log and "ZeroDivisionError" in log, log
 
 
+def test_the_build_fails_on_a_notebook_picture_without_alt_text(tmp_path):
+    """nbconvert only warns ("Alternative text is missing on 1 image(s)"), on a logger MkDocs does
+    not watch; docs/hooks/notebooks.py makes that stop the build, naming the notebook."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    pixel = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+    nb.cells = [nbformat.v4.new_markdown_cell("# No alt"),
+                nbformat.v4.new_code_cell(f"from IPython.display import display\n"
+                                          f"display({{'image/png': '{pixel}'}}, raw=True)")]
+    path = tmp_path / "no-alt.ipynb"
+    nbformat.write(nb, path)
+    code, log, _ = mkdocs_build(make_site(tmp_path / "s", GOOD_PAGE, notebook=path), tmp_path / "site")
+    assert code != 0, f"the build passed with a picture without alt text:\n{log}"
+    assert "examples/no-alt.ipynb: nbconvert warned while converting it: Alternative text is missing on 1 image(s)" in log, log
+
+
 def test_the_build_names_the_source_line_below_an_include(tmp_path):
     # The include above the failing block is expanded into ~15 lines before the page code runs;
     # the error must still name the line of the failing block in the page as written.
