@@ -32,6 +32,12 @@ RUNNABLE = ("python", "graph", "backprop", "plot")  # ```graph, ```backprop and 
 FENCES = RUNNABLE + ("source", "text", "console", "markdown")
 
 
+# What each runnable block of a page printed in this build, in page order (None: skipped), by page:
+# hooks/graphs.py fills it as it runs the pages, hooks/runner.py ships it to the browser, whose
+# output the browser tests compare with it for every block, shown output or not.
+PRINTED = {}
+
+
 class PageCodeError(Exception):
     """A block failed or printed something else than its page shows."""
 
