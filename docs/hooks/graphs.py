@@ -52,6 +52,7 @@ def on_config(config):
 
 def on_pre_build(config):
     _stats.update(graphs=0, backprops=0, plots=0, pages=0, seconds=0.0, cached=0)
+    pagecode.PRINTED.clear()
 
 
 def on_page_markdown(markdown, page, config, files):
@@ -61,8 +62,9 @@ def on_page_markdown(markdown, page, config, files):
     where = page.file.src_uri
     cache_key = cache.key("pagecode", where, page.file.content_string, markdown)
     hit = cache.load("pagecode", cache_key)
-    if hit is not None:  # this page's code already ran, with this Markdown, engine and hooks
+    if hit is not None and "printed" in hit:  # this page's code already ran, with this Markdown, engine and hooks
         _html.update(hit["html"])
+        pagecode.PRINTED[where] = hit["printed"]
         _stats["cached"] += 1
         return hit["markdown"]
     counter = itertools.count()
@@ -101,7 +103,8 @@ def on_page_markdown(markdown, page, config, files):
     # Each fence keeps its key and a hash of its picture: the Markdown changes whenever a picture
     # does (docs/hooks/rebuilds.py reuses a page's HTML only for the same Markdown).
     out = _replace_bodies(markdown, {n: f"{k} {cache.digest(_html[k])}" for n, k in keys.items()})
-    cache.store("pagecode", cache_key, {"markdown": out, "html": drawn})
+    printed = pagecode.PRINTED[where] = [None if run.skipped else run.output for run in runs]
+    cache.store("pagecode", cache_key, {"markdown": out, "html": drawn, "printed": printed})
     return out
 
 

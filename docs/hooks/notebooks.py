@@ -15,6 +15,11 @@ It drops printed-text outputs that hold only whitespace: the kernel sends a long
 printed text in pieces, as it happens to flush, and a piece that is a bare newline would show as an
 empty box (in a different place on every run).
 
+nbconvert's own warnings while it converts a notebook (it logs them on the `traitlets` logger,
+which MkDocs does not watch, so they never failed a strict build) stop the build, naming the
+notebook: "Alternative text is missing on 2 image(s)" means a figure a screen reader cannot
+describe (nbconvert then puts "No description has been provided for this image" in its place).
+
 It also makes each code cell and inline graph box focusable (tabindex="0"): one wider than the
 page scrolls sideways, and a keyboard can only scroll what it can focus.
 """
@@ -23,6 +28,7 @@ import logging
 import re
 from pathlib import Path
 
+from mkdocs.exceptions import PluginError
 from mkdocs.utils import get_relative_url
 
 STYLE = re.compile(r"<style[^>]*>(?P<css>.*?)</style>\s*", re.S)
@@ -36,11 +42,29 @@ BLANK_OUTPUT = re.compile(
 _sheets = {}  # file name under assets/ -> CSS, written once after the build
 
 
+class _Warnings(logging.Handler):
+    """What nbconvert warned since the last notebook page."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.seen = []
+
+    def emit(self, record):
+        self.seen.append(record.getMessage())
+
+
+NBCONVERT = logging.getLogger("traitlets")  # nbconvert's exporters log here outside a Jupyter application
+_warned = next((h for h in NBCONVERT.handlers if type(h).__name__ == "_Warnings"), None) or _Warnings()
+
+
 def on_config(config):
     # mkdocs-jupyter logs lines per notebook ("Converting notebook", "Copied jupyter file") that
     # nobody acts on; they bury what matters in the build log. Its warnings and errors still show.
     for name in ("mkdocs.mkdocs-jupyter", "mkdocs.plugins.mkdocs_jupyter"):
         logging.getLogger(name).setLevel(logging.WARNING)
+    if _warned not in NBCONVERT.handlers:
+        NBCONVERT.addHandler(_warned)
+    _warned.seen.clear()
     return config
 
 
@@ -49,6 +73,11 @@ def on_pre_build(config):
 
 
 def on_page_content(html, page, config, files):
+    said, _warned.seen[:] = list(_warned.seen), []
+    if page.file.src_uri.endswith(".ipynb") and said:
+        raise PluginError(f"{page.file.src_uri}: nbconvert warned while converting it: {'; '.join(said)}"
+                          + (" Give each figure a text alternative (an <img alt=...> in a text/html output)."
+                             if any("Alternative text" in w for w in said) else ""))
     start = html.find('<div class="jupyter-wrapper"')
     if not page.file.src_uri.endswith(".ipynb") or start < 0:
         return html

@@ -11,7 +11,7 @@ blocks share one namespace per page, like the cells of a notebook (see docs/cont
 
 Before anything runs, `check_fences` reads the page as written: every fence's language must be one of
 FENCES, written bare (a ```py, ```python3 or ```python title="x" block would silently not run), and an
-expected output must follow a block that runs. The picture guards (a ```plot starts with `# alt:`, a
+expected output must follow a block that runs (not one marked skip). The picture guards (a ```plot starts with `# alt:`, a
 ```graph or ```backprop ends in a `Value`) are applied here too, so the page tests apply every guard
 the build does.
 Run it on the page's source text: line numbers in errors are then the lines of the file.
@@ -33,6 +33,12 @@ RUNNABLE = ("python", "graph", "backprop", "plot")  # ```graph, ```backprop and 
 # (hooks/lecture.py: the lecture's code by name, run when it is a whole file, class or function),
 # ```text for outputs, ```console for shell sessions, ```markdown for examples in docs/contributing.md.
 FENCES = RUNNABLE + ("source", "lecture", "text", "console", "markdown")
+
+
+# What each runnable block of a page printed in this build, in page order (None: skipped), by page:
+# hooks/graphs.py fills it as it runs the pages, hooks/runner.py ships it to the browser, whose
+# output the browser tests compare with it for every block, shown output or not.
+PRINTED = {}
 
 
 class PageCodeError(Exception):
@@ -153,6 +159,10 @@ def check_fences(text, page="<page>"):
         if block.expected_output is not None and block.syntax not in RUNNABLE:
             raise PageCodeError(f"{page}, line {block.lineno}: an expected output follows a "
                                 f"```{block.syntax} block, which does not run")
+        if block.expected_output is not None and any(m.startswith("pytest.mark.skip") for m in block.marks):
+            raise PageCodeError(f"{page}, line {block.lineno}: an expected output follows a block marked "
+                                f"skip, which never runs, so nothing would check that output (nor the "
+                                f"browser, which gives it no Run button); drop the mark or the output")
         if block.expected_output_ignore_whitespace:
             raise PageCodeError(f"{page}, line {block.lineno}: expected-output-ignore-whitespace is not "
                                 f"supported; shown outputs are compared exactly")

@@ -11,8 +11,9 @@ For every page this hook
   A block that cannot run in the browser (it needs numpy, matplotlib, scikit-learn or torch,
   which the in-page Python does not have, itself or through what an earlier such block defined)
   gets `data-local="<why>"` instead, and docs/assets/run/run.js says so in one line;
-- writes the page's blocks in order, with the outputs the build checks, to
-  assets/run/pages/<page>.json, fetched only on the first Run (so a first view stays light).
+- writes the page's blocks in order, with the outputs the build checks and what the build printed
+  for every block (hooks/graphs.py records it in pagecode.PRINTED), to assets/run/pages/<page>.json,
+  fetched only on the first Run (so a first view stays light).
 
 After the build it copies what the browser loads on the first Run into assets/run/vendor/:
 Pyodide and @viz-js/viz from web/node_modules, the CodeMirror bundle web/dist/editor.mjs, the real
@@ -65,6 +66,27 @@ LICENCES = [
     ("micrograd/, this repository's engine (in python.zip)", "MIT", "web/licences/micrograd.txt"),
 ]
 LICENCE_TABLE = "<!-- runner:licences -->"  # a page's placeholder for the table of shipped licences
+# Where the browser's output may differ from the build's, and by how much: the one list that the
+# in-page Python's page shows (placeholder below) and that tests/browser/test_run_in_page.py allows.
+# Anything else the browser prints must be the build's output, character for character.
+DIFFERENCES = {
+    "last-digits": {
+        "digits": 13,  # floats agree to at least this many significant digits
+        "text": "A float printed after many steps (a training loop) can differ from the build's in its "
+                "last digits: the two agree to at least {digits} significant digits, counted on the largest "
+                "number the block prints (so a block that prints how far apart two such floats are may "
+                "print 0.0 where the page shows 1.7e-17). It is the same "
+                "CPython, but its maths library is the one compiled to WebAssembly, not your system's: "
+                "`math.exp` and `math.tanh` can round the other way in the last bit, and many steps carry "
+                "that into the printed digits.",
+    },
+    "newer-messages": {
+        "text": "The page's Python is newer than the build's, and some of its error messages say more: a "
+                "line that names something in quotes may go on, as `'Value' object has no attribute "
+                "'_backward'` goes on with `and no __dict__ for setting new attributes`.",
+    },
+}
+DIFFERENCES_LIST = "<!-- runner:differences -->"  # a page's placeholder for the list above
 NODE_ONLY = ("node_modules/ws", "node_modules/@types/emscripten")  # pyodide's dependencies under Node: never shipped
 _pages = {}  # src_uri -> page data, for on_post_build
 
@@ -223,6 +245,9 @@ def _closing_line(lines, lineno):
 def on_page_markdown(markdown, page, config, files):
     if LICENCE_TABLE in markdown:
         markdown = markdown.replace(LICENCE_TABLE, licence_table(page.url))
+    if DIFFERENCES_LIST in markdown:
+        markdown = markdown.replace(DIFFERENCES_LIST, "\n".join(
+            f"- {d['text'].format(**d)}" for d in DIFFERENCES.values()))
     if "```" not in markdown:
         return markdown
     try:
@@ -261,6 +286,12 @@ def on_post_build(config):
     pages = out / "pages"
     pages.mkdir(parents=True, exist_ok=True)
     for src, data in _pages.items():
+        printed = pagecode.PRINTED.get(src)
+        if printed is None or len(printed) != len(data["blocks"]):
+            raise PluginError(f"runner: {src}: the build ran {len(printed or [])} blocks of the page, "
+                              f"the browser would get {len(data['blocks'])}")
+        for block, said in zip(data["blocks"], printed):
+            block["printed"] = said  # what the build's Python printed: the browser must print the same
         (pages / f"{_data_name(src)}.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     vendor = out / "vendor"
     (vendor / "pyodide").mkdir(parents=True, exist_ok=True)

@@ -305,6 +305,8 @@ class PageVisitor:
         try:
             with self.page.expect_response(lambda r: r.url.endswith("/search_index.json"), timeout=15_000):
                 self.page.goto(path, wait_until="load")
+            # Everything the first view fetches by itself, not only what it fetched by the load event
+            self.page.wait_for_load_state("networkidle")
         except Exception as e:  # noqa: BLE001  (a page where Material never starts is a finding)
             self.visit.console.append(f"did not load, or never fetched the search index: {e}")
         self.visit.facts = self.page.evaluate(FACTS_JS)

@@ -47,6 +47,18 @@ STATE_JS = """(fig) => ({
 })"""
 
 
+def _step_shown(where, i, state, step, say, last):
+    """What is wrong with step i as the browser shows it: every node's gradient in the graph, and
+    the caption, must be that step's (not the step before's, not only at either end)."""
+    found = []
+    shown = [g for _, g in sorted(state["grads"], key=lambda x: int(x[0]))]
+    if shown != step["grads"]:
+        found.append(f"{where}: step {i} shows the gradients {shown}, not {step['grads']}")
+    if state["say"] != f"Step {i} of {last}: {say}":
+        found.append(f"{where}: step {i} says {state['say']!r}, the table {say!r}")
+    return found
+
+
 def test_steppers_reach_the_checked_gradients_by_keyboard(new_context, built, built_site):
     site = built_site[0]
     page = new_context("dark").new_page()
@@ -66,7 +78,13 @@ def test_steppers_reach_the_checked_gradients_by_keyboard(new_context, built, bu
             fig_html = fig_html[:fig_html.index("</figure>")]
             last = int(fig.get_attribute("data-mg-steps")) - 1
             names = [htmllib.unescape(n) for n in re.findall(r"<tr data-mg-step=\"\d+\"><td>\d+</td><td>([^<]*)</td>", fig_html)]
+            # What each step must show: the build's replay data, which tests/site/test_stepper.py
+            # recomputes from the engine's pass, and the table row's sentence.
+            steps = fig.evaluate("f => JSON.parse(f.dataset.mgData).steps")
+            says = [htmllib.unescape(t) for t in re.findall(
+                r"<tr data-mg-step=\"\d+\"><td>\d+</td><td>[^<]*</td><td>([^<]*)</td>", fig_html)]
             state = fig.evaluate(STATE_JS)
+            problems += _step_shown(where, 0, state, steps[0], says[0], last)
             if state["step"] != 0 or any(g != "0.0000" for _, g in state["grads"]) or state["now"]:
                 problems.append(f"{where}: does not start at step 0 with every gradient 0: {state}")
             fig.locator('[data-mg-do="next"]').focus()
@@ -79,9 +97,9 @@ def test_steppers_reach_the_checked_gradients_by_keyboard(new_context, built, bu
                     break
                 if state["marked"] == seen[-1] or not state["now"]:
                     problems.append(f"{where}: step {i} highlights the same as step {i - 1}, or no node")
-                if i >= 2 and names[i] != "all" and state["now"] != [str(int(fig.evaluate(
-                        f"f => JSON.parse(f.dataset.mgData).steps[{i}].node")))]:
+                if i >= 2 and names[i] != "all" and state["now"] != [str(steps[i]["node"])]:
                     problems.append(f"{where}: step {i} highlights {state['now']}")
+                problems += _step_shown(where, i, state, steps[i], says[i], last)
                 seen.append(state["marked"])
             steps_total += last
             if state["focus"] != "next":
@@ -96,8 +114,12 @@ def test_steppers_reach_the_checked_gradients_by_keyboard(new_context, built, bu
             label = {str(i): n for i, n in enumerate(
                 htmllib.unescape(n) for n in re.findall(r'&quot;names&quot;:(\[.*?\])', fig_html)[0].replace("&quot;", '"').strip("[]").replace('"', "").split(","))}
             matched = [(label[i], g, checked[label[i]]) for i, g in final.items() if label[i] in checked]
-            if not matched:
-                problems.append(f"{where}: no gradient of the output before it ({sorted(checked)}) to compare with")
+            # Every named input (a node that passes nothing back) is printed there, not just one.
+            inputs = {label[str(i)] for i in range(len(steps[0]["grads"]))} - {label[str(s["node"])] for s in steps if s["to"]}
+            unprinted = sorted(n for n in inputs if not n.startswith("#") and n not in checked)
+            if not matched or unprinted:
+                problems.append(f"{where}: the output before it ({sorted(checked)}) does not print the "
+                                f"gradients of the inputs {unprinted or sorted(inputs)} to compare with")
             problems += [f"{where}: {n}.grad is {g} after the last step, the page prints {c}"
                          for n, g, c in matched if abs(float(g) - c) > 5e-5]
             # Arrow keys, Home and End work from the controls; Play advances on its own.

@@ -7,6 +7,7 @@ as they are), so the figures are what a reader's connection carries. Every page 
 measured by the browser sweep, and the pages outside it (the print page) by a visit of their own.
 """
 import gzip
+import re
 import statistics
 
 from browsing import Visit, body_sizes, chapter_ids, page_file, report, response_sizes, weigh
@@ -77,6 +78,10 @@ def budget_problems(visits):
         if not v.html_bytes or not v.transferred:
             problems.append(f"/{v.path}: nothing measured")
         problems += [f"/{v.path}: {f}" for f in v.failed if "no such file" in f]
+        # No Pyodide, page data or worker before a Run; a track page opens with its editor (see above)
+        problems += [f"/{v.path}: loads {url} before any Run" for url, *_ in v.responses
+                     if re.search(r"/assets/run/(vendor|pages)/|/assets/run/worker\.mjs", url)
+                     and not (kind == "track" and url.split("?")[0].endswith("/assets/run/vendor/editor.mjs"))]
         problems += [f"/{v.path}: request to another host {u}" for u in v.outside]
     return problems
 
@@ -137,6 +142,13 @@ def test_the_budgets_catch_a_heavy_page():
              visit("overview/", 100 * KB, 300 * KB, 250 * KB),
              visit("print_page/", 3.6 * MB, 800 * KB),
              visit("reference/", 50 * KB)]
+    heavy[1].responses.append(("http://h/assets/run/vendor/pyodide/pyodide.mjs", 200, 4 * KB, KB))
+    track = visit("build-it/value/", 50 * KB, 300 * KB)
+    track.responses.append(("http://h/assets/run/vendor/editor.mjs", 200, 4 * KB, KB))
+    assert budget_problems([track]) == [], "a track page opens with its editor"
+    track.responses.append(("http://h/assets/run/pages/build-it_value.json", 200, 4 * KB, KB))
+    assert budget_problems([track]) == ["/build-it/value/: loads http://h/assets/run/pages/build-it_value.json before any Run"]
     found = budget_problems(heavy)
     assert [line.split(":")[0] for line in found] == [
-        "/print_page/ (print)", "/overview/ (chapter)", "/print_page/", "/reference/"], found
+        "/print_page/ (print)", "/overview/ (chapter)", "/overview/", "/print_page/", "/reference/"], found
+    assert "loads http://h/assets/run/vendor/pyodide/pyodide.mjs before any Run" in found[2]

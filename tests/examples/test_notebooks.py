@@ -183,6 +183,24 @@ def test_lecture_training_displays(executed):
         "the loss curve, and the two runs side by side"
 
 
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_every_picture_has_a_text_alternative(name, executed):
+    """nbconvert shows an image/svg+xml or image/png output as an <img> without alt (it warns, and
+    the build stops on that: docs/hooks/notebooks.py). A plot is shown as text/html instead: an
+    <img> whose alt says what it shows, with the numbers of this run."""
+    nb = executed(name)
+    outputs = [o.data for c in nb.cells if c.cell_type == "code" for o in c.outputs
+               if o.output_type in ("display_data", "execute_result")]
+    for data in outputs:
+        if {"image/svg+xml", "image/png", "image/jpeg"} & set(data):
+            assert "text/html" in data, f"{name}: a picture shown without text/html, so without alt text"
+        for img in re.findall(r"<img\b[^>]*>", data.get("text/html", "")):
+            alt = re.search(r'\salt="([^"]{20,})"', img)
+            assert alt and re.search(r"\d", alt.group(1)), f"{name}: {img[:80]}... has no alt text with numbers"
+    if name in ("moons.ipynb", "lecture-training.ipynb"):
+        assert sum("<img" in d.get("text/html", "") for d in outputs) == {"moons.ipynb": 3}.get(name, 2)
+
+
 def test_graph_gallery_draws_inline_svg(executed):
     nb = executed("graph-gallery.ipynb")
     # text/html, not image/svg+xml: nbconvert turns an SVG output into an <img>, which the

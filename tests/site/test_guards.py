@@ -82,6 +82,11 @@ BREAKS = {
         "```lecture\nclosures:Value.__pow__\n```\n",  # ** comes with step more-ops
         "'closures:Value.__pow__': buildit/solutions/closures.py has no Value.__pow__",
     ),
+    "a wrong shown output after a skipped block": (
+        '<!--pytest.mark.skip(reason="shown, never run")-->\n```python\nprint(7.4)\n```\n\n'
+        '<!--pytest-codeblocks:expected-output-->\n```text\n26.1\n```\n',
+        "broken.md, line 21: an expected output follows a block marked skip",
+    ),
     "a failing block inside a solution": (
         '??? success "Solution"\n\n    ```python\n    1 / 0\n    ```\n',
         "ZeroDivisionError",
@@ -148,6 +153,24 @@ def test_the_build_fails_on_a_failing_notebook(tmp_path):
     code, log, _ = mkdocs_build(make_site(tmp_path / "s", GOOD_PAGE, notebook=path), tmp_path / "site")
     assert code != 0, f"the build passed with a failing notebook:\n{log}"
     assert "breaks.ipynb" in log and "ZeroDivisionError" in log, log
+
+
+def test_the_build_fails_on_a_notebook_picture_without_alt_text(tmp_path):
+    """nbconvert only warns ("Alternative text is missing on 1 image(s)"), on a logger MkDocs does
+    not watch; docs/hooks/notebooks.py makes that stop the build, naming the notebook."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    pixel = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+    nb.cells = [nbformat.v4.new_markdown_cell("# No alt"),
+                nbformat.v4.new_code_cell(f"from IPython.display import display\n"
+                                          f"display({{'image/png': '{pixel}'}}, raw=True)")]
+    path = tmp_path / "no-alt.ipynb"
+    nbformat.write(nb, path)
+    code, log, _ = mkdocs_build(make_site(tmp_path / "s", GOOD_PAGE, notebook=path), tmp_path / "site")
+    assert code != 0, f"the build passed with a picture without alt text:\n{log}"
+    assert "examples/no-alt.ipynb: nbconvert warned while converting it: Alternative text is missing on 1 image(s)" in log, log
 
 
 def test_the_build_names_the_source_line_below_an_include(tmp_path):

@@ -115,3 +115,10 @@ def test_the_failing_block_is_named_by_its_own_line():
     line = text.splitlines().index("1 / 0")  # the fence opens on the line above; lines count from 1
     with pytest.raises(PageCodeError, match=rf"page\.md, line {line} \(```python block\) raised ZeroDivisionError"):
         run_page(text, page="page.md")
+
+
+def test_a_shown_output_after_a_skipped_block_fails_naming_the_line():
+    text = '# A page\n\n<!--pytest.mark.skip(reason="shown, never run")-->\n' + page("print(7.4)\n", "26.1\n").split("\n", 2)[2]
+    with pytest.raises(PageCodeError, match=r"page\.md, line 4: an expected output follows a block marked skip"):
+        run_page(text, page="page.md")
+    assert run_page(text.split("\n<!--pytest-codeblocks")[0], page="page.md")[0].skipped == "shown, never run"

@@ -86,3 +86,20 @@ def test_the_markers_go_under_the_blocks_a_reader_may_run():
     marked = [int(line.split('data-block="')[1].split('"')[0]) for line in out.splitlines() if 'class="mg-run"' in line]
     assert marked == [0, 1, 2, 3, 6], "no marker under the skipped block or the solution"
     assert 'data-local="needs matplotlib' in out
+
+
+def test_the_browser_gets_what_the_build_printed_for_every_block(built_site):
+    """assets/run/pages/*.json carries, for every block, what the build's Python printed (None for a
+    skipped block): what the browser tests compare the browser's output with, shown output or not."""
+    import json
+
+    site, _ = built_site
+    blocks = [b for f in sorted((site / "assets" / "run" / "pages").glob("*.json"))
+              for b in json.loads(f.read_text(encoding="utf-8"))["blocks"]]
+    assert blocks
+    for b in blocks:
+        assert (b["printed"] is None) == bool(b["skip"]), b
+        if b["expected"] is not None:
+            assert b["printed"] == b["expected"], b
+    # the blocks that show no output are compared too: with what they printed, mostly nothing
+    assert sum(b["expected"] is None and b["printed"] is not None for b in blocks) >= 20

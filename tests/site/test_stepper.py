@@ -260,3 +260,100 @@ def test_a_backward_that_skips_closures_stops_the_build(monkeypatch):
     monkeypatch.setattr(Value, "backward", backward)
     with pytest.raises(RuntimeError, match=r"pushed along \[\], not \['_a'\]"):
         stepper.observe(y)
+
+
+NUM = r"(-?\d+\.\d{4})"
+
+
+def shown_problems(ob, fig_html):
+    """Every way a stepper's figure (its replay data, live caption and table) disagrees with the
+    observed pass, each step recomputed from the one before it: a push reads the node's gradient
+    (upstream) and the input's running gradient (before), and leaves before + local × upstream
+    (after). Empty if none."""
+    f = stepper._f
+    data = json.loads(htmllib.unescape(re.search(r'data-mg-data="([^"]*)"', fig_html).group(1)))
+    rows = re.findall(r'<tr data-mg-step="(\d+)"><td>(\d+)</td><td>([^<]*)</td><td>([^<]*)</td><td>(.*?)</td>'
+                      r'<td>(.*?)</td></tr>', fig_html)
+    last = len(ob.steps) - 1
+    found = []
+    if [int(r[0]) for r in rows] != list(range(last + 1)) or len(data["steps"]) != last + 1:
+        return [f"{len(rows)} table rows and {len(data['steps'])} replay steps for {last + 1} steps"]
+    caption = htmllib.unescape(re.search(r'class="mg-step-say"[^>]*>(.*?)</p>', fig_html).group(1))
+    if caption != f"Step {last} of {last}: {htmllib.unescape(rows[-1][3])}":
+        found.append(f"the caption without JavaScript {caption!r} is not the last row's")
+    grads = [0.0] * len(ob.nodes)
+    for i, (step, shown, row) in enumerate(zip(ob.steps, data["steps"], rows)):
+        say = htmllib.unescape(row[3])
+        if shown["say"] != say:
+            found.append(f"step {i}: the live caption {shown['say']!r} is not the table's {say!r}")
+        if i == 1:
+            grads[step.node] = 1.0
+        node = ob.names[step.node] if step.node >= 0 else "all"
+        if htmllib.unescape(row[2]) != node or shown["node"] != step.node:
+            found.append(f"step {i}: node {row[2]!r} / {shown['node']}, not {node}")
+        chain = [htmllib.unescape(c) for c in row[4].split("<br>")] if step.pushes else []
+        sums = [htmllib.unescape(c) for c in row[5].split("<br>")] if step.pushes else []
+        said = re.findall(rf"(.+?)\.grad = {NUM} \+ {NUM} × {NUM} = {NUM}(?:; |\.$)", say.partition(" back: ")[2])
+        if len(chain) != len(step.pushes) or len(sums) != len(step.pushes) or len(said) != len(step.pushes):
+            found.append(f"step {i}: {len(step.pushes)} pushes, but the caption tells {len(said)}, "
+                         f"the table {len(chain)} products and {len(sums)} sums")
+            continue
+        for p, c, s, t in zip(step.pushes, chain, sums, said):
+            to, upstream, before = ob.names[p.to], grads[step.node], grads[p.to]
+            product = p.local * upstream
+            after = grads[p.to] = before + product
+            if (p.upstream, p.before, p.after) != (upstream, before, after):
+                found.append(f"step {i}: observed {p.before} + {p.local} × {p.upstream} = {p.after}, "
+                             f"recomputed {before} + {p.local} × {upstream} = {after}")
+            if t != (to, f(before), f(p.local), f(upstream), f(after)):
+                found.append(f"step {i}: the caption says {to}.grad = {' + '.join(t[1:3])} × {t[3]} = {t[4]}, "
+                             f"not {f(before)} + {f(p.local)} × {f(upstream)} = {f(after)}")
+            m = re.fullmatch(rf"d(.+)/d(.+) = {NUM} × (.+)\.grad {NUM} = {NUM}", c)
+            if not m or m.groups() != (node, to, f(p.local), node, f(upstream), f(product)):
+                found.append(f"step {i}: chain rule cell {c!r}, not local {f(p.local)} × upstream "
+                             f"{f(upstream)} = {f(product)}")
+            m = re.match(rf"(.+)\.grad: {NUM} \+ {NUM} = {NUM}(?: \(contribution (\d+) of (\d+) to |$)", s)
+            if not m or m.groups()[:4] != (to, f(before), f(product), f(after)):
+                found.append(f"step {i}: running sum cell {s!r}, not {to}.grad: {f(before)} + "
+                             f"{f(product)} = {f(after)}")
+        if step.grads != grads or shown["grads"] != [f(g) for g in grads]:
+            found.append(f"step {i}: gradients {shown['grads']}, recomputed {[f(g) for g in grads]}")
+    return found
+
+
+@pytest.mark.parametrize("path", PAGES, ids=lambda p: p.stem)
+def test_every_step_shown_is_the_observed_pass_recomputed(path):
+    """Every stepper of the page, as the build writes it: at every step, its live caption, its replay
+    data and its table row say before + local × upstream = after with the numbers of the engine's
+    pass, recomputed here step by step from the gradients at step 0."""
+    figures = []
+
+    def draw(run):
+        if run.block.syntax == "backprop":
+            figures.append((stepper.observe(run.value), stepper.stepper_html(run.value, "t", path.name)))
+        return ""
+
+    pagecode.run_page(path.read_text(encoding="utf-8"), page=path.name, draw=draw)
+    assert figures
+    for ob, fig_html in figures:
+        assert sum(len(s.pushes) for s in ob.steps) >= 2
+        assert shown_problems(ob, fig_html) == []
+
+
+def test_the_shown_steps_checker_catches_each_wrong_figure():
+    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    c = (a * b + a) * 3
+    c.label = "c"
+    ob, fig = stepper.observe(c), stepper.stepper_html(c, "t", "test")
+    assert shown_problems(ob, fig) == []
+    wrong = {
+        "after = before in the caption": ("a.grad = 3.0000 + -3.0000 × 3.0000 = -6.0000",
+                                          "a.grad = 3.0000 + -3.0000 × 3.0000 = 3.0000"),
+        "the local derivative for the product": ("-3.0000 × #2.grad 3.0000 = -9.0000", "-3.0000 × #2.grad 3.0000 = -3.0000"),
+        "a wrong running sum": ("a.grad: 3.0000 + -9.0000 = -6.0000", "a.grad: 0.0000 + -9.0000 = -9.0000"),
+        "a replayed step one step late": ('[0,1],&quot;grads&quot;:[&quot;-6.0000&quot;,&quot;6.0000&quot;',
+                                          '[0,1],&quot;grads&quot;:[&quot;3.0000&quot;,&quot;0.0000&quot;'),
+    }
+    for what, (right, bad) in wrong.items():
+        assert fig.count(right) == 1, what
+        assert shown_problems(ob, fig.replace(right, bad)), what
