@@ -307,8 +307,12 @@ def _copy(src, dst):
         shutil.copy2(src, dst)
 
 
+STEPPER_MODULES = ("stepper.py", "graphsvg.py")  # the build's stepper, run unchanged by the live steppers
+
+
 def python_zip():
-    """micrograd/ (this repository's, byte for byte) and the graphviz package, as one zip."""
+    """micrograd/ (this repository's, byte for byte) and the graphviz package, as one zip; and, at
+    its top level, hooks/stepper.py with the module it imports, byte for byte (inpage.py's live steppers)."""
     import graphviz
 
     buf = io.BytesIO()
@@ -318,6 +322,10 @@ def python_zip():
                 info = zipfile.ZipInfo(str(path.relative_to(package.parent)), date_time=(1980, 1, 1, 0, 0, 0))
                 info.compress_type = zipfile.ZIP_DEFLATED
                 z.writestr(info, path.read_bytes())
+        for name in STEPPER_MODULES:
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, (Path(__file__).parent / name).read_bytes())
     return buf.getvalue()
 
 

@@ -5,6 +5,7 @@
 // namespace per page, exactly as the build runs them; the next block continues from there.
 // window.mgPython is the same machinery as one call, for other page features and the tests:
 //   await mgPython.exec(source, {ns, fresh, graph, filename}) -> {ok, stdout, stderr, error, svg}
+//   (with stepper: KEY, the final Value's live stepper as {stepper: html}; optional: no error if none)
 (() => {
   const base = new URL(".", document.currentScript.src);
   const at = (path) => new URL(path, base).href;
@@ -61,7 +62,7 @@
   const exec = async (source, opts = {}) => {
     await start();
     return call("exec", { source, filename: opts.filename ?? "<code>", ns: opts.ns ?? "page", fresh: !!opts.fresh,
-                          graph: !!opts.graph, prefix: opts.prefix });
+                          graph: !!opts.graph, prefix: opts.prefix, stepper: opts.stepper, optional: !!opts.optional });
   };
   window.mgPython = { exec, start: () => start(), stop, namespace: () => `page:${view.page}`,
                       reset: async (ns) => { if (worker) await call("reset", { ns }); } };
@@ -118,7 +119,8 @@
         mine.executed.push(want[i]);
       }
       const t0 = performance.now();
-      const r = await call("exec", { source: code(data, k), filename: name(k), ns, graph: data.blocks[k].syntax === "graph", prefix: `mg-run-${k}` });
+      const r = await call("exec", { source: code(data, k), filename: name(k), ns, graph: data.blocks[k].syntax === "graph", prefix: `mg-run-${k}`,
+                                     stepper: data.blocks[k].syntax === "backprop" ? ui.stepper : undefined });
       mine.executed.push(code(data, k));
       ui.show(r, performance.now() - t0);
     } catch (e) {
@@ -200,9 +202,18 @@
     const tools = document.createElement("div");
     tools.className = "mg-run-tools";
     const ui = {};
+    // A ```backprop block's stepper: the build's, until a Run of the reader's code replaces it with
+    // a live one (the same hooks/stepper.py, in the in-page Python); Reset puts the build's back.
+    const built = codeView?.matches?.("figure.mg-stepper") ? codeView : null;
+    let live = built;
+    ui.stepper = built?.id;
     ui.run = button("Run", () => runBlock(k, ui), "Run this block (after the page's blocks before it)");
     ui.edit = button("Edit", () => openEditor(k, bar, codeView, ui), "Edit this block's code");
-    ui.reset = button("Reset", () => { closeEditor(k, codeView); ui.reset.hidden = true; out.replaceChildren(); ui.edit.focus(); },
+    ui.reset = button("Reset", () => {
+      closeEditor(k, codeView);
+      if (live !== built) { live.replaceWith(built); live = built; }
+      ui.reset.hidden = true; out.replaceChildren(); ui.edit.focus();
+    },
                       "Put back the page's code");
     ui.stop = button("Stop", () => { stop(); ui.show({ ok: false, stdout: "", error: { traceback: "Stopped. The next Run starts Python afresh." } }); },
                      "Stop the running code");
@@ -231,6 +242,18 @@
       const text = (r.before || "") + (r.stdout || "") + (r.stderr || "");
       if (text) parts.push(pre(text, "mg-run-stdout"));
       if (r.error) parts.push(pre(r.error.traceback, "mg-run-error"));
+      if (r.stepper && live && window.mgGraphs) {  // the reader's stepper takes the build's place
+        const t = document.createElement("template");
+        t.innerHTML = r.stepper;
+        const fig = t.content.firstElementChild;
+        fig.classList.add("mg-live");
+        live.replaceWith(fig);
+        live = fig;
+        window.mgGraphs.bind(fig);
+        ui.reset.hidden = false;
+        parts.push(note("The graph and its stepper above now show your code's backward pass; Reset puts back the page's."));
+      }
+      if (r.note) parts.push(note(r.note));
       if (r.svg) {
         const fig = document.createElement("figure");
         fig.className = "mg-graph mg-run-graph";
@@ -244,6 +267,13 @@
     };
     tools.append(ui.run, ui.edit, ui.reset, ui.stop);
     bar.append(tools, out);
+  }
+
+  function note(text) {
+    const p = document.createElement("p");
+    p.className = "mg-run-note mg-run-said";
+    p.textContent = text;
+    return p;
   }
 
   function pre(text, cls) {
