@@ -205,3 +205,200 @@ def test_a_graph_too_large_to_step_is_drawn_with_a_sentence(new_context, built_s
     assert bar.locator("figure.mg-run-graph svg").count() == 1
     assert not _stepper(bar).evaluate(STEPPER_JS)["live"]
     assert not errors, errors
+
+
+# The playground page (docs/playground.md, docs/assets/run/playground.mjs)
+
+PLAYGROUND = "playground/"
+# Chapters whose blocks "Open in playground" must bring over with what they build on: the last
+# runnable block of each (the longest replay chain); on multiple-use-bug it is a ```backprop block.
+OPEN_FROM = ("value-object/", "manual-backprop-neuron/", "multiple-use-bug/", "mlp-library/")
+EXAMPLES_JS = "async () => (await import(new URL('assets/run/playground.mjs', __md_scope).href)).EXAMPLES"
+
+
+def _pg(page):
+    root = page.locator("#mg-playground")
+    page.wait_for_function("document.getElementById('mg-playground')?.dataset.ready === ''", timeout=60_000)
+    return root
+
+
+def _pg_run(page):
+    root = _pg(page)
+    out = root.locator(".mg-pg-out")
+    out.evaluate("(o) => { delete o.dataset.state; }")
+    root.get_by_role("button", name="Run").click()
+    root.locator(".mg-pg-out[data-state]").wait_for(timeout=RUN_TIMEOUT)
+    return out.get_attribute("data-state"), out.inner_text()
+
+
+def _pg_stepper_end(page):
+    fig = page.locator("#mg-playground figure.mg-stepper")
+    return _step_to_end_by_keyboard(page, fig)
+
+
+def _pg_code(page):
+    return page.evaluate("() => document.getElementById('mg-playground').mgCode()")
+
+
+def cpython_run(code):
+    """(the final Value's nodes in topological order, the printed text) of `code`, run in CPython."""
+    import contextlib
+    import io
+
+    from micrograd.engine import topological_sort
+
+    ns, out = {}, io.StringIO()
+    *body, last = code.rstrip("\n").splitlines()
+    with contextlib.redirect_stdout(out):
+        exec("\n".join(body), ns)
+        root = eval(last, ns)
+    return topological_sort(root), root, out.getvalue()
+
+
+def test_every_example_runs_and_steps_to_cpythons_gradients(new_context):
+    page = new_context().new_page()
+    errors = watch_errors(page)
+    page.goto(PLAYGROUND)
+    root = _pg(page)
+    examples = page.evaluate(EXAMPLES_JS)
+    assert len(examples) == 5
+    problems = []
+    for i, (name, code) in enumerate(examples):
+        root.locator("select").select_option(str(i))
+        assert _pg_code(page) == code
+        state, text = _pg_run(page)
+        nodes, value, printed = cpython_run(code)
+        value.backward()
+        if state != "done" or printed.strip() not in text:
+            problems.append(f"{name}: {state}, printed {text!r}, CPython printed {printed!r}")
+            continue
+        if len(nodes) > 300:
+            note = root.locator(".mg-pg-graph").inner_text()
+            if f"{len(nodes)} values, more than the 300" not in note or not root.locator(".mg-pg-graph svg").count():
+                problems.append(f"{name}: {len(nodes)} values, but the page says {note!r}")
+            continue
+        end = _pg_stepper_end(page)
+        want = [f"{v.grad:.4f}" for v in nodes]
+        if end["grads"] != want:
+            problems.append(f"{name}: the stepper ends on {end['grads']}, CPython's backward() on {want}")
+    assert not problems, "\n".join(problems)
+    assert not errors, errors
+
+
+def test_a_shared_link_opens_the_same_code_and_gives_the_same_gradients(new_context):
+    context = new_context()
+    page = context.new_page()
+    errors = watch_errors(page)
+    page.goto(PLAYGROUND)
+    root = _pg(page)
+    root.locator("select").select_option("1")  # the neuron
+    code = _pg_code(page)
+    assert _pg_run(page)[0] == "done"
+    first = _pg_stepper_end(page)
+    root.get_by_role("button", name="Share").click()
+    link = root.locator("input.mg-pg-link")
+    expect(link).to_be_visible()
+    url = link.input_value()
+    assert url == page.url and "#code=" in url and code not in url
+    from sitebuild import FIGURES
+    FIGURES["playground: shared neuron example"] = f"URL {len(url)} characters ({len(code)} characters of code)"
+    other = context.new_page()
+    other.goto(url)
+    root2 = _pg(other)
+    assert _pg_code(other) == code
+    expect(root2.locator(".mg-pg-out")).to_contain_text("came with the link")
+    assert not root2.locator("figure.mg-stepper").count(), "a shared link ran before the reader pressed Run"
+    assert _pg_run(other)[0] == "done"
+    again = _pg_stepper_end(other)
+    assert (again["names"], again["grads"]) == (first["names"], first["grads"])
+    damaged = context.new_page()
+    damaged.goto(url[:-12])
+    _pg(damaged)
+    expect(damaged.locator(".mg-pg-out")).to_contain_text("damaged")
+    assert not errors, errors
+
+
+def _blocks(site, path):
+    name = re.sub(r"[^A-Za-z0-9_-]+", "_", path.rstrip("/"))
+    return json.loads((site / "assets" / "run" / "pages" / f"{name}.json").read_text(encoding="utf-8"))["blocks"]
+
+
+def test_open_in_playground_from_chapters_runs_without_error(new_context, built_site):
+    site = built_site[0]
+    page = new_context().new_page()
+    errors = watch_errors(page)
+    problems = []
+    for path in OPEN_FROM:
+        blocks = _blocks(site, path)
+        runnable = [b for b in blocks if not b["skip"] and not b["local"] and not b["solution"]]
+        picks = {runnable[-1]["index"]}  # each pick is a new page view, so a cold start of Python
+        for k in sorted(picks):
+            page.goto(path)
+            bar = _bar(page, k)
+            bar.evaluate("(bar) => { for (let d = bar.closest('details'); d; d = d.parentElement.closest('details')) d.open = true; }")
+            bar.get_by_role("button", name="Open in playground").click()
+            page.wait_for_url(re.compile(r"/playground/#code="))
+            _pg(page)
+            code = _pg_code(page)
+            want = [b["code"].strip() for b in blocks[:k + 1] if not b["skip"] and not b["local"]]
+            if [c for c in want if c not in code]:
+                problems.append(f"/{path} block {k + 1}: the playground did not get every block it builds on")
+            state, text = _pg_run(page)
+            if state != "done":
+                problems.append(f"/{path} block {k + 1}: {text}")
+            elif blocks[k]["syntax"] in ("backprop", "graph") and not page.locator(
+                    "#mg-playground .mg-pg-graph svg").count():
+                problems.append(f"/{path} block {k + 1}: no graph drawn for its final Value")
+    assert not problems, "\n".join(problems)
+    assert not errors, errors
+
+
+def test_stop_ends_a_long_loop_and_the_next_run_works(new_context):
+    page = new_context().new_page()
+    errors = watch_errors(page)
+    page.goto(PLAYGROUND)
+    root = _pg(page)
+    root.locator(".cm-content").click()
+    page.keyboard.press("Control+A")
+    page.keyboard.insert_text("while True:\n    pass\n")
+    root.get_by_role("button", name="Run").click()
+    stop = root.get_by_role("button", name="Stop")
+    expect(stop).to_be_visible()
+    page.wait_for_timeout(3000)
+    expect(root.get_by_role("button", name="Run")).to_be_disabled()
+    stop.click()
+    expect(root.locator("pre.mg-run-error")).to_contain_text("Stopped", timeout=RUN_TIMEOUT)
+    root.locator("select").select_option("2")
+    assert _pg_run(page)[0] == "done"
+    assert _pg_stepper_end(page)["grads"] == ["2.0000", "1.0000"]
+    assert not errors, errors
+
+
+def test_keyboard_only_on_a_phone_no_sideways_scroll_and_axe_finds_nothing_serious(new_context):
+    from browsing import AXE
+
+    page = new_context("dark").new_page()
+    page.set_viewport_size({"width": 375, "height": 800})
+    errors = watch_errors(page)
+    page.goto(PLAYGROUND)
+    root = _pg(page)
+    root.locator("select").focus()
+    page.keyboard.press("ArrowDown")  # the neuron
+    for _ in range(20):  # Tab through the editor (it does not trap Tab) to Run
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent") == "Run":
+            break
+    else:
+        pytest.fail("Tab never reached Run")
+    page.keyboard.press("Enter")
+    root.locator(".mg-pg-out[data-state]").wait_for(timeout=RUN_TIMEOUT)
+    end = _pg_stepper_end(page)
+    assert end["names"][-1] == "o" and end["grads"][-1] == "1.0000"
+    wide = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert wide <= 0, f"the playground scrolls sideways by {wide} px on a phone"
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate("""async () => (await axe.run(document, {resultTypes: ["violations"]})).violations
+        .filter((v) => ["serious", "critical"].includes(v.impact))
+        .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`)""")
+    assert not found, found
+    assert not errors, errors

@@ -167,6 +167,17 @@
     if (codeView) codeView.hidden = false;
   }
 
+  // The playground (docs/playground.md, assets/run/playground.mjs): its link carries the code.
+  async function openInPlayground(k) {
+    const data = await pageData();
+    const parts = [];
+    data.blocks.slice(0, k + 1).forEach((b, i) => {  // what the build runs before block k, then k
+      if (!b.skip && !b.local) parts.push(`# ${i < k ? "from" : "this is"} block ${i + 1} of ${document.title.split(" - ")[0]}\n${code(data, i).trimEnd()}`);
+    });
+    const { share } = await import(at("playground.mjs"));
+    location.href = at("../../playground/") + await share(parts.join("\n\n") + "\n");
+  }
+
   function button(text, onClick, hint) {
     const b = document.createElement("button");
     b.type = "button";
@@ -217,6 +228,8 @@
                       "Put back the page's code");
     ui.stop = button("Stop", () => { stop(); ui.show({ ok: false, stdout: "", error: { traceback: "Stopped. The next Run starts Python afresh." } }); },
                      "Stop the running code");
+    ui.open = button("Open in playground", () => openInPlayground(k),
+                     "Open this block, with the page's blocks it builds on, in the playground");
     ui.reset.hidden = ui.stop.hidden = true;
     for (const ev of ["pointerenter", "focus"]) ui.run.addEventListener(ev, () => { pageData().catch(() => {}); start().catch(() => {}); }, { once: true });
     ui.running = (on) => {
@@ -265,7 +278,7 @@
       out.dataset.state = r.ok ? "done" : "error";
       if (ms !== undefined) out.dataset.ms = ms.toFixed(0);
     };
-    tools.append(ui.run, ui.edit, ui.reset, ui.stop);
+    tools.append(ui.run, ui.edit, ui.reset, ui.stop, ui.open);
     bar.append(tools, out);
   }
 
@@ -289,6 +302,12 @@
     const markers = document.querySelectorAll(".mg-run-page");  // several on the print page: none runs there
     const marker = markers.length === 1 ? markers[0] : null;
     view = { page: marker?.dataset.page, data: null, executed: [], busy: null, editors: new Map() };
+    const playground = document.getElementById("mg-playground");
+    if (playground) {
+      const why = unsupported();
+      if (why) playground.querySelector(".mg-pg-why")?.replaceChildren(why);
+      else import(at("playground.mjs")).then((m) => m.mount(playground, { editorUrl: at("vendor/editor.mjs") }));
+    }
     if (!marker) return;
     const why = unsupported();
     for (const span of document.querySelectorAll("span.mg-run[data-block]")) controls(span, why);
