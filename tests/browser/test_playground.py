@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from browsing import watch_errors
+from sitebuild import ROOT
 
 RUN_TIMEOUT = 120_000  # ms: Pyodide's cold start is ~10 s idle, far more on 2 busy cores
 STEPPER_PAGE = "manual-backprop-expression/"  # its ```backprop block draws L = -8
@@ -401,4 +402,93 @@ def test_keyboard_only_on_a_phone_no_sideways_scroll_and_axe_finds_nothing_serio
         .filter((v) => ["serious", "critical"].includes(v.impact))
         .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`)""")
     assert not found, found
+    assert not errors, errors
+
+
+# Watch it learn (docs/assets/run/moons.py, the build's moons.json)
+
+NOTEBOOK = ROOT / "examples" / "moons.ipynb"
+
+
+def _notebook_points():
+    """The notebook's X and y, made by running its own data cell here (scikit-learn, numpy)."""
+    import random
+
+    import numpy as np
+
+    cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
+    source = next("".join(c["source"]) for c in cells if c["cell_type"] == "code" and "make_moons(" in "".join(c["source"]))
+    ns = {"random": random, "np": np, "print": lambda *a, **k: None}
+    exec(source, ns)
+    return ns["X"].tolist(), ns["y"].tolist()
+
+
+def _notebook_first_loss():
+    cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
+    text = "".join("".join(c["source"]) for c in cells)
+    return float(re.search(r"math\.isclose\(loss0, ([-\d.e]+)", text).group(1))
+
+
+def _cpython_moons(site, steps, rate=1.0):
+    """(losses, seconds per step) of docs/assets/run/moons.py trained in CPython on the site's points."""
+    import importlib.util
+    import time
+
+    spec = importlib.util.spec_from_file_location("moons_cpython", ROOT / "docs" / "assets" / "run" / "moons.py")
+    moons = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(moons)
+    moons.setup((site / "assets" / "run" / "moons.json").read_text(encoding="utf-8"))
+    start = time.perf_counter()
+    losses = [json.loads(moons.step(k, steps, rate))[0] for k in range(steps)]
+    return losses, (time.perf_counter() - start) / steps
+
+
+def test_the_moons_points_are_the_notebooks(built_site):
+    site = built_site[0]
+    shipped = json.loads((site / "assets" / "run" / "moons.json").read_text(encoding="utf-8"))
+    X, y = _notebook_points()
+    assert len(X) == 100 and shipped["X"] == X and shipped["y"] == y
+    assert _cpython_moons(site, 1)[0][0] == _notebook_first_loss()  # the notebook's network and loss
+
+
+def test_training_in_the_page_gives_cpythons_losses_and_draws_as_it_learns(new_context, built_site):
+    import math
+
+    site = built_site[0]
+    steps = 4
+    page = new_context().new_page()
+    errors = watch_errors(page)
+    page.goto(PLAYGROUND + "#watch-it-learn")
+    page.wait_for_function("document.getElementById('mg-moons')?.dataset.ready === ''", timeout=60_000)
+    moons = page.locator("#mg-moons")
+    moons.get_by_label("Steps", exact=True).fill(str(steps))
+    moons.get_by_label("Learning rate", exact=True).fill("0.5")
+    moons.get_by_role("button", name="Train").click()
+    page.wait_for_function("document.getElementById('mg-moons').mgLosses.length >= 1", timeout=RUN_TIMEOUT)
+    moons.get_by_role("button", name="Pause").click()
+    page.wait_for_timeout(12_000)  # the step under way when Pause was pressed ends
+    held = page.evaluate("document.getElementById('mg-moons').mgLosses.length")
+    page.wait_for_timeout(8000)
+    assert page.evaluate("document.getElementById('mg-moons').mgLosses.length") == held, "Pause did not hold"
+    moons.get_by_role("button", name="Resume").click()
+    page.wait_for_function("document.getElementById('mg-moons').dataset.state", timeout=RUN_TIMEOUT * 2)
+    assert moons.get_attribute("data-state") == "done", moons.inner_text()
+    losses = page.evaluate("document.getElementById('mg-moons').mgLosses")
+    want, cpython_step = _cpython_moons(site, steps, 0.5)
+    assert len(losses) == steps and all(math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12) for a, b in zip(losses, want)), \
+        (losses, want)
+    assert moons.locator("svg.mg-moons-field circle").count() == 100
+    assert moons.locator("svg.mg-moons-field rect").count() > 100  # the boundary's grid
+    assert moons.locator("svg.mg-moons-curve polyline").get_attribute("points").count(",") == steps
+    in_page = int(moons.get_attribute("data-ms-per-step"))
+    from sitebuild import FIGURES
+    FIGURES["playground: moons training step"] = (f"{in_page} ms in the page, {cpython_step * 1000:.0f} ms in CPython "
+                                                  f"({in_page / 1000 / cpython_step:.1f}x)")
+    # Stop ends a run at once, and the next Train starts again.
+    moons.get_by_label("Steps", exact=True).fill("100")
+    moons.get_by_role("button", name="Train").click()
+    page.wait_for_function("document.getElementById('mg-moons').mgLosses.length >= 1", timeout=RUN_TIMEOUT)
+    moons.get_by_role("button", name="Stop").click()
+    expect(moons.locator(".mg-moons-status")).to_contain_text("Stopped")
+    expect(moons.get_by_role("button", name="Train")).to_be_enabled()
     assert not errors, errors

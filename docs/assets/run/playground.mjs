@@ -217,3 +217,133 @@ export async function mount(root, { editorUrl }) {
   root.dataset.ready = "";
   return { editor, go };
 }
+
+// Watch it learn: examples/moons.ipynb's training in the page, one step per call into the in-page
+// Python (assets/run/moons.py, on the notebook's own points, moons.json, made at build time by
+// scikit-learn), with the loss curve and the decision boundary redrawn as it goes.
+const SVG = "http://www.w3.org/2000/svg";
+
+function svgEl(tag, attrs = {}) {
+  const e = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
+  return e;
+}
+
+export async function mountMoons(root, { dataUrl, codeUrl }) {
+  const py = window.mgPython;
+  const field = (text, input) => el("label", {}, text + " ", input);
+  const rate = el("input", { type: "number", value: "1.0", step: "0.1", min: "0.01", max: "10", className: "mg-moons-rate" });
+  const steps = el("input", { type: "number", value: "100", step: "1", min: "1", max: "1000", className: "mg-moons-steps" });
+  const train = button("Train", "Train the network from a fresh start", () => go());
+  const pause = button("Pause", "Pause the training after this step", () => togglePause());
+  const stop = button("Stop", "Stop the training now", () => halt());
+  pause.hidden = stop.hidden = true;
+  const status = el("p", { className: "mg-run-note mg-moons-status", textContent: "Press Train: the first step also loads Python and the 100 points." });
+  status.setAttribute("aria-live", "polite");
+  const curve = svgEl("svg", { viewBox: "0 0 300 160", class: "mg-moons-curve", role: "img", "aria-label": "Loss at each step (log scale): nothing yet" });
+  const field2d = svgEl("svg", { class: "mg-moons-field", role: "img", "aria-label": "The 100 points and the decision boundary: nothing yet" });
+  root.replaceChildren(el("div", { className: "mg-run-tools mg-moons-tools" }, field("Learning rate", rate), field("Steps", steps), train, pause, stop),
+                       status, el("div", { className: "mg-moons-plots" }, field2d, curve));
+  let run = 0, paused = null, points = null;
+  root.mgLosses = [];
+
+  function togglePause() {
+    if (paused) { const go = paused; paused = null; pause.textContent = "Pause"; pause.setAttribute("aria-pressed", "false"); go(); }
+    else { paused = true; pause.textContent = "Resume"; pause.setAttribute("aria-pressed", "true"); }
+  }
+  const waitIfPaused = () => paused ? new Promise((resolve) => { paused = resolve; }) : null;
+
+  function halt() {
+    run++;
+    if (typeof paused === "function") paused();
+    paused = null;
+    py.stop();  // ends the step under way at once; the next Train starts Python afresh
+    status.textContent = `Stopped after ${root.mgLosses.length} steps. Train starts again from a fresh network.`;
+    done();
+  }
+
+  function done() {
+    train.disabled = false;
+    pause.hidden = stop.hidden = true;
+    pause.textContent = "Pause";
+  }
+
+  function drawCurve(n) {
+    const ls = root.mgLosses;
+    const logs = ls.map((l) => Math.log10(Math.max(l, 1e-6)));
+    const lo = Math.min(...logs), hi = Math.max(...logs);
+    const x = (i) => 30 + (260 * i) / Math.max(1, n - 1);
+    const y = (v) => 10 + 130 * (hi === lo ? 0.5 : (hi - v) / (hi - lo));
+    const line = svgEl("polyline", { points: logs.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(" "), class: "mg-moons-line" });
+    const axis = svgEl("path", { d: "M30 10 V140 H290", class: "mg-moons-axis" });
+    const label = (tx, ty, text, anchor = "start") => { const t = svgEl("text", { x: tx, y: ty, "text-anchor": anchor, class: "mg-moons-text" }); t.textContent = text; return t; };
+    curve.replaceChildren(axis, line, label(28, 14, ls.length ? Math.max(...ls).toPrecision(2) : "", "end"),
+                          label(28, 142, ls.length ? Math.min(...ls).toPrecision(2) : "", "end"), label(290, 156, `step ${n}`, "end"),
+                          label(34, 156, "loss, log scale"));
+    curve.setAttribute("aria-label", `Loss at each step (log scale): ${ls.length} steps, from ${ls[0]?.toFixed(4)} to ${ls.at(-1)?.toFixed(4)}`);
+  }
+
+  function drawField(grid) {
+    const xs = points.X.map((p) => p[0]), ys = points.X.map((p) => p[1]);
+    const x0 = grid ? grid.x0 : Math.min(...xs) - 1, y0 = grid ? grid.y0 : Math.min(...ys) - 1;
+    const w = grid ? grid.nx * grid.h : Math.max(...xs) + 1 - x0, h = grid ? grid.ny * grid.h : Math.max(...ys) + 1 - y0;
+    field2d.setAttribute("viewBox", `${x0} ${-(y0 + h)} ${w} ${h}`);  // y up, as in the notebook's plot
+    const parts = [];
+    if (grid) {
+      grid.inside.forEach((v, i) => {
+        const gx = x0 + (i % grid.nx) * grid.h, gy = y0 + Math.floor(i / grid.nx) * grid.h;
+        parts.push(svgEl("rect", { x: gx - grid.h / 2, y: -(gy + grid.h / 2), width: grid.h * 1.02, height: grid.h * 1.02, class: v ? "mg-moons-plus" : "mg-moons-minus" }));
+      });
+    }
+    points.X.forEach(([px, py_], i) => parts.push(svgEl("circle", { cx: px, cy: -py_, r: 0.06, class: points.y[i] > 0 ? "mg-moons-p" : "mg-moons-n" })));
+    field2d.replaceChildren(...parts);
+    field2d.setAttribute("aria-label", grid ? `The 100 points and the decision boundary after ${root.mgLosses.length} steps: `
+      + `${grid.inside.filter(Boolean).length} of ${grid.inside.length} grid points classed +1` : "The 100 points, before training");
+  }
+
+  async function go() {
+    const mine = ++run;
+    const n = Math.max(1, Math.min(1000, Math.round(Number(steps.value) || 100)));
+    const lr = Number(rate.value) > 0 ? Number(rate.value) : 1.0;
+    train.disabled = true;
+    pause.hidden = stop.hidden = false;
+    paused = null;
+    root.mgLosses = [];
+    delete root.dataset.state;
+    try {
+      status.textContent = "Loading Python and the points…";
+      const [data, code] = await Promise.all([fetch(dataUrl).then((r) => r.text()), fetch(codeUrl).then((r) => r.text())]);
+      points = JSON.parse(data);
+      drawField(null);
+      const call = async (source) => {
+        const r = await py.exec(source, { ns: "moons", filename: "<moons>" });
+        if (!r.ok) throw new Error(r.error.traceback);
+        return r.stdout;
+      };
+      await py.exec(code, { ns: "moons", fresh: true, filename: "moons.py" });
+      await call(`print(setup(${JSON.stringify(data)}))`);
+      let spent = 0;
+      for (let k = 0; k < n; k++) {
+        await waitIfPaused();
+        if (mine !== run) return;
+        const t0 = performance.now();
+        const [loss, acc] = JSON.parse(await call(`print(step(${k}, ${n}, ${lr}))`));
+        spent += performance.now() - t0;
+        if (mine !== run) return;
+        root.mgLosses.push(loss);
+        root.dataset.msPerStep = (spent / (k + 1)).toFixed(0);
+        status.textContent = `Step ${k + 1} of ${n}: loss ${loss.toFixed(4)}, accuracy ${(acc * 100).toFixed(0)}% (${root.dataset.msPerStep} ms a step)`;
+        drawCurve(n);
+        if (k % 10 === 9 || k === n - 1 || k === 0) drawField(JSON.parse(await call("print(boundary())")));
+      }
+      root.dataset.state = "done";
+      done();
+    } catch (e) {
+      if (mine !== run) return;
+      status.textContent = e.message === "Stopped" ? "Stopped." : `The training failed: ${e.message}`;
+      root.dataset.state = "error";
+      done();
+    }
+  }
+  root.dataset.ready = "";
+}

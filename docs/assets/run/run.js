@@ -306,7 +306,11 @@
     if (playground) {
       const why = unsupported();
       if (why) playground.querySelector(".mg-pg-why")?.replaceChildren(why);
-      else import(at("playground.mjs")).then((m) => m.mount(playground, { editorUrl: at("vendor/editor.mjs") }));
+      else import(at("playground.mjs")).then((m) => {
+        m.mount(playground, { editorUrl: at("vendor/editor.mjs") });
+        const moons = document.getElementById("mg-moons");
+        if (moons) m.mountMoons(moons, { dataUrl: at("moons.json"), codeUrl: at("moons.py") });
+      });
     }
     if (!marker) return;
     const why = unsupported();
