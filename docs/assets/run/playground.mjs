@@ -119,6 +119,11 @@ export async function mount(root, { editorUrl }) {
   });
   const shareB = button("Share", "Put the code into this page's address, to copy as a link", () => doShare());
   stop.hidden = true;
+  // As run.js does for a chapter's Run: a hover or focus starts Python early, and here also Graphviz
+  // (the first stepper's layout would otherwise wait for it); no code of the reader's runs.
+  for (const ev of ["pointerenter", "focus"]) {
+    run.addEventListener(ev, () => { py.exec("None", { ns: "warm-up", stepper: "warm-up", optional: true }).catch(() => {}); }, { once: true });
+  }
   const link = el("input", { type: "text", readOnly: true, className: "mg-pg-link", hidden: true });
   link.setAttribute("aria-label", "Link to this code");
   const pick = el("p", { className: "mg-pg-pick" }, el("label", { htmlFor: "mg-pg-example", textContent: "Start from: " }), choose);
