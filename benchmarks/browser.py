@@ -13,7 +13,10 @@ Playwright (as tests/browser does) and prints:
   warm (same context, cache filled, page loaded again, so Pyodide starts again), and a rerun (the
   worker alive; running a block replays the blocks before it);
 - one step of the moons demo (MLP(2, [16, 16, 1]), 100 points, hinge loss, backward, update) in
-  the browser and in this machine's CPython, with the same pure-Python code (no numpy in the page).
+  the browser and in this machine's CPython, with the same pure-Python code (no numpy in the page);
+- the playground (issue 22): a 50-node expression drawn with its live stepper, from Run to the
+  stepper in place, with Python already started (target <= 1 s); and the time per training step of
+  its "Watch it learn" (docs/assets/run/moons.py, the notebook's points) in the page and in CPython.
 
 Targets (issue 13): first output cold <= 10 s, rerun <= 300 ms, extra first-view weight <= 15 KB.
 """
@@ -79,6 +82,57 @@ def cpython_moons(steps):
     out = subprocess.run([sys.executable, "-c", MOONS.replace("STEPS", str(steps))], capture_output=True,
                          text=True, check=True, cwd=REPO).stdout.split()
     return float(out[0]), float(out[1])
+
+
+# 50 values: 12 inputs times 12 weights, summed with a bias, through tanh (a neuron of 12 inputs).
+FIFTY = """from micrograd import Value
+xs = [Value(0.1 * i, label=f'x{i}') for i in range(12)]
+ws = [Value(0.5 - 0.1 * i, label=f'w{i}') for i in range(12)]
+n = xs[0] * ws[0]
+for x, w in zip(xs[1:], ws[1:]):
+    n = n + x * w
+n = n + Value(0.3, label='b')
+o = n.tanh(); o.label = 'o'
+o
+"""
+
+
+def playground(page, url, repeats=4, steps=3):
+    """([seconds from Run to the 50-node stepper in place], nodes, ms per moons step in the page)."""
+    page.goto(url + "playground/", wait_until="load")
+    page.wait_for_function("document.getElementById('mg-playground')?.dataset.ready === ''", timeout=60_000)
+    page.evaluate("() => mgPython.start()")
+    root = page.locator("#mg-playground")
+    root.locator(".cm-content").click()
+    page.keyboard.press("Control+A")
+    page.keyboard.insert_text(FIFTY)
+    times = []
+    for _ in range(repeats):
+        page.evaluate("() => document.querySelector('#mg-playground .mg-pg-graph').replaceChildren()")
+        t0 = time.perf_counter()
+        root.get_by_role("button", name="Run").click()
+        page.wait_for_function("document.querySelector('#mg-playground figure.mg-stepper[data-mg-step]')", timeout=120_000)
+        times.append(time.perf_counter() - t0)
+    nodes = len(page.evaluate("JSON.parse(document.querySelector('#mg-playground figure.mg-stepper').dataset.mgData).names"))
+    moons = page.locator("#mg-moons")
+    moons.get_by_label("Steps", exact=True).fill(str(steps))
+    moons.get_by_role("button", name="Train").click()
+    page.wait_for_function("document.getElementById('mg-moons').dataset.state", timeout=600_000)
+    return times, nodes, float(moons.get_attribute("data-ms-per-step"))
+
+
+def moons_py_step(site, steps=3):
+    """Seconds per step of docs/assets/run/moons.py in this CPython, on the site's points."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("moons_bench", REPO / "docs" / "assets" / "run" / "moons.py")
+    moons = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(moons)
+    moons.setup((site / "assets" / "run" / "moons.json").read_text(encoding="utf-8"))
+    t0 = time.perf_counter()
+    for k in range(steps):
+        moons.step(k, steps)
+    return (time.perf_counter() - t0) / steps
 
 
 def first_view_weight(site):
@@ -169,6 +223,7 @@ def main():
         if not moons.get("ok"):
             sys.exit(f"moons failed in the browser: {moons.get('error')}")
         browser_step, browser_loss = map(float, moons["stdout"].split())
+        stepper_times, nodes, page_step = playground(context.new_page(), url)
         browser.close()
 
     cpython_step, cpython_loss = cpython_moons(args.steps)
@@ -179,6 +234,11 @@ def main():
     print(f"moons step (MLP(2, [16, 16, 1]), 100 points), median of {args.steps}: browser {browser_step * 1000:.0f} ms, "
           f"CPython {sys.version.split()[0]} {cpython_step * 1000:.0f} ms, ratio {browser_step / cpython_step:.2f}; "
           f"loss after the last step: browser {browser_loss!r}, CPython {cpython_loss!r}")
+    print(f"playground: a {nodes}-node expression drawn with its stepper, Python started: "
+          f"{stepper_times[0] * 1000:.0f} ms the first time (loads Graphviz), then "
+          f"{', '.join(f'{t * 1000:.0f}' for t in stepper_times[1:])} ms (target <= 1 s)")
+    print(f"playground: a moons training step in the page {page_step:.0f} ms, in CPython "
+          f"{moons_py_step(site) * 1000:.0f} ms (docs/assets/run/moons.py, the notebook's points)")
     print(f"load average after: {os.getloadavg()[0]:.2f}")
     server.shutdown()
     if tmp:

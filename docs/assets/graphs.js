@@ -1,6 +1,7 @@
 // Build-time graphs that move: the backward-pass stepper (docs/hooks/stepper.py) and the full-size
 // view of a graph too wide for the column (docs/hooks/graphsvg.py). Both are bound on every page
-// view: Material's instant navigation swaps the page without re-running scripts, but fires document$.
+// view: Material's instant navigation swaps the page without re-running scripts, but fires document$;
+// figures made later in the page are bound with window.mgGraphs.bind(element).
 (() => {
   const timers = new Set();
 
@@ -95,16 +96,22 @@
     });
   }
 
-  document$.subscribe(() => {
-    timers.forEach(clearInterval);
-    timers.clear();
-    for (const fig of document.querySelectorAll("figure.mg-stepper:not([data-mg-bound])")) {
+  function bind(root) {
+    for (const fig of root.querySelectorAll("figure.mg-stepper:not([data-mg-bound])")) {
       fig.dataset.mgBound = "";
       stepper(fig);
     }
-    for (const b of document.querySelectorAll("button[data-mg-zoom]:not([data-mg-bound])")) {
+    for (const b of root.querySelectorAll("button[data-mg-zoom]:not([data-mg-bound])")) {
       b.dataset.mgBound = "";
       zoom(b);
     }
+  }
+  // For figures made in the page after it loaded (run.js's live steppers, the playground).
+  window.mgGraphs = { bind: (root) => bind(root.parentElement || root) };
+
+  document$.subscribe(() => {
+    timers.forEach(clearInterval);
+    timers.clear();
+    bind(document);
   });
 })();

@@ -301,6 +301,7 @@ def on_post_build(config):
     _copy(WEB / "node_modules" / "@viz-js" / "viz" / "dist" / "viz.js", vendor / "viz.js")
     _copy(WEB / "dist" / "editor.mjs", vendor / "editor.mjs")
     (vendor / "python.zip").write_bytes(python_zip())
+    (out / "moons.json").write_text(moons_points(), encoding="utf-8")  # the playground's "Watch it learn"
     _minify(out, ("run.js", "run.css"))
     listing = _licences(vendor / "licences")
     sizes = {str(p.relative_to(vendor)): [p.stat().st_size, _gzipped_size(p)]
@@ -338,8 +339,12 @@ def _copy(src, dst):
         shutil.copy2(src, dst)
 
 
+STEPPER_MODULES = ("stepper.py", "graphsvg.py")  # the build's stepper, run unchanged by the live steppers
+
+
 def python_zip():
-    """micrograd/ (this repository's, byte for byte) and the graphviz package, as one zip."""
+    """micrograd/ (this repository's, byte for byte) and the graphviz package, as one zip; and, at
+    its top level, hooks/stepper.py with the module it imports, byte for byte (inpage.py's live steppers)."""
     import graphviz
 
     buf = io.BytesIO()
@@ -349,7 +354,25 @@ def python_zip():
                 info = zipfile.ZipInfo(str(path.relative_to(package.parent)), date_time=(1980, 1, 1, 0, 0, 0))
                 info.compress_type = zipfile.ZIP_DEFLATED
                 z.writestr(info, path.read_bytes())
+        for name in STEPPER_MODULES:
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, (Path(__file__).parent / name).read_bytes())
     return buf.getvalue()
+
+
+def moons_points():
+    """The moons demo's 100 points as JSON {"X": [[x0, x1], ...], "y": [-1 or 1, ...]}, made by
+    scikit-learn exactly as examples/moons.ipynb makes them (the in-page Python has neither numpy
+    nor scikit-learn; docs/assets/run/moons.py trains on them in the page)."""
+    import numpy as np
+    from sklearn.datasets import make_moons
+
+    # The notebook seeds numpy's global generator with 1337; a generator of its own, seeded the same,
+    # draws the same numbers without touching the build's global state.
+    X, y = make_moons(n_samples=100, noise=0.1, random_state=np.random.RandomState(1337))
+    y = y * 2 - 1
+    return json.dumps({"X": X.tolist(), "y": y.tolist()})
 
 
 def licences():

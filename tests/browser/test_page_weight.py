@@ -30,6 +30,7 @@ MAX_SEARCH_INDEX = 1.5 * MB
 # at most on 2026-11-30.
 FIRST_VIEW = {
     "track": 620 * KB,
+    "playground": 620 * KB,  # opens with its editor too (the playground, issue 22), but never Pyodide
     "home": 400 * KB,
     "chapter": 500 * KB,
     "notebook": 620 * KB,
@@ -51,6 +52,8 @@ def page_type(path, visit=None):
         return "source"
     if path.startswith("build-it/") and path != "build-it/":
         return "track"
+    if path == "playground/":
+        return "playground"
     if visit is not None and (visit.facts or {}).get("notebook"):
         return "notebook"
     return "other"

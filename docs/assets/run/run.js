@@ -5,6 +5,7 @@
 // namespace per page, exactly as the build runs them; the next block continues from there.
 // window.mgPython is the same machinery as one call, for other page features and the tests:
 //   await mgPython.exec(source, {ns, fresh, graph, filename}) -> {ok, stdout, stderr, error, svg}
+//   (with stepper: KEY, the final Value's live stepper as {stepper: html}; optional: no error if none)
 (() => {
   const base = new URL(".", document.currentScript.src);
   const at = (path) => new URL(path, base).href;
@@ -61,7 +62,7 @@
   const exec = async (source, opts = {}) => {
     await start();
     return call("exec", { source, filename: opts.filename ?? "<code>", ns: opts.ns ?? "page", fresh: !!opts.fresh,
-                          graph: !!opts.graph, prefix: opts.prefix });
+                          graph: !!opts.graph, prefix: opts.prefix, stepper: opts.stepper, optional: !!opts.optional });
   };
   window.mgPython = { exec, start: () => start(), stop, namespace: () => `page:${view.page}`,
                       reset: async (ns) => { if (worker) await call("reset", { ns }); } };
@@ -118,7 +119,8 @@
         mine.executed.push(want[i]);
       }
       const t0 = performance.now();
-      const r = await call("exec", { source: code(data, k), filename: name(k), ns, graph: data.blocks[k].syntax === "graph", prefix: `mg-run-${k}` });
+      const r = await call("exec", { source: code(data, k), filename: name(k), ns, graph: data.blocks[k].syntax === "graph", prefix: `mg-run-${k}`,
+                                     stepper: data.blocks[k].syntax === "backprop" ? ui.stepper : undefined });
       mine.executed.push(code(data, k));
       ui.show(r, performance.now() - t0);
     } catch (e) {
@@ -165,6 +167,17 @@
     if (codeView) codeView.hidden = false;
   }
 
+  // The playground (docs/playground.md, assets/run/playground.mjs): its link carries the code.
+  async function openInPlayground(k) {
+    const data = await pageData();
+    const parts = [];
+    data.blocks.slice(0, k + 1).forEach((b, i) => {  // what the build runs before block k, then k
+      if (!b.skip && !b.local) parts.push(`# ${i < k ? "from" : "this is"} block ${i + 1} of ${document.title.split(" - ")[0]}\n${code(data, i).trimEnd()}`);
+    });
+    const { share } = await import(at("playground.mjs"));
+    location.href = at("../../playground/") + await share(parts.join("\n\n") + "\n");
+  }
+
   function button(text, onClick, hint) {
     const b = document.createElement("button");
     b.type = "button";
@@ -200,12 +213,23 @@
     const tools = document.createElement("div");
     tools.className = "mg-run-tools";
     const ui = {};
+    // A ```backprop block's stepper: the build's, until a Run of the reader's code replaces it with
+    // a live one (the same hooks/stepper.py, in the in-page Python); Reset puts the build's back.
+    const built = codeView?.matches?.("figure.mg-stepper") ? codeView : null;
+    let live = built;
+    ui.stepper = built?.id;
     ui.run = button("Run", () => runBlock(k, ui), "Run this block (after the page's blocks before it)");
     ui.edit = button("Edit", () => openEditor(k, bar, codeView, ui), "Edit this block's code");
-    ui.reset = button("Reset", () => { closeEditor(k, codeView); ui.reset.hidden = true; out.replaceChildren(); ui.edit.focus(); },
+    ui.reset = button("Reset", () => {
+      closeEditor(k, codeView);
+      if (live !== built) { live.replaceWith(built); live = built; }
+      ui.reset.hidden = true; out.replaceChildren(); ui.edit.focus();
+    },
                       "Put back the page's code");
     ui.stop = button("Stop", () => { stop(); ui.show({ ok: false, stdout: "", error: { traceback: "Stopped. The next Run starts Python afresh." } }); },
                      "Stop the running code");
+    ui.open = button("Open in playground", () => openInPlayground(k),
+                     "Open this block, with the page's blocks it builds on, in the playground");
     ui.reset.hidden = ui.stop.hidden = true;
     for (const ev of ["pointerenter", "focus"]) ui.run.addEventListener(ev, () => { pageData().catch(() => {}); start().catch(() => {}); }, { once: true });
     ui.running = (on) => {
@@ -231,6 +255,18 @@
       const text = (r.before || "") + (r.stdout || "") + (r.stderr || "");
       if (text) parts.push(pre(text, "mg-run-stdout"));
       if (r.error) parts.push(pre(r.error.traceback, "mg-run-error"));
+      if (r.stepper && live && window.mgGraphs) {  // the reader's stepper takes the build's place
+        const t = document.createElement("template");
+        t.innerHTML = r.stepper;
+        const fig = t.content.firstElementChild;
+        fig.classList.add("mg-live");
+        live.replaceWith(fig);
+        live = fig;
+        window.mgGraphs.bind(fig);
+        ui.reset.hidden = false;
+        parts.push(note("The graph and its stepper above now show your code's backward pass; Reset puts back the page's."));
+      }
+      if (r.note) parts.push(note(r.note));
       if (r.svg) {
         const fig = document.createElement("figure");
         fig.className = "mg-graph mg-run-graph";
@@ -242,8 +278,15 @@
       out.dataset.state = r.ok ? "done" : "error";
       if (ms !== undefined) out.dataset.ms = ms.toFixed(0);
     };
-    tools.append(ui.run, ui.edit, ui.reset, ui.stop);
+    tools.append(ui.run, ui.edit, ui.reset, ui.stop, ui.open);
     bar.append(tools, out);
+  }
+
+  function note(text) {
+    const p = document.createElement("p");
+    p.className = "mg-run-note mg-run-said";
+    p.textContent = text;
+    return p;
   }
 
   function pre(text, cls) {
@@ -259,6 +302,16 @@
     const markers = document.querySelectorAll(".mg-run-page");  // several on the print page: none runs there
     const marker = markers.length === 1 ? markers[0] : null;
     view = { page: marker?.dataset.page, data: null, executed: [], busy: null, editors: new Map() };
+    const playground = document.getElementById("mg-playground");
+    if (playground) {
+      const why = unsupported();
+      if (why) playground.querySelector(".mg-pg-why")?.replaceChildren(why);
+      else import(at("playground.mjs")).then((m) => {
+        m.mount(playground, { editorUrl: at("vendor/editor.mjs") });
+        const moons = document.getElementById("mg-moons");
+        if (moons) m.mountMoons(moons, { dataUrl: at("moons.json"), codeUrl: at("moons.py") });
+      });
+    }
     if (!marker) return;
     const why = unsupported();
     for (const span of document.querySelectorAll("span.mg-run[data-block]")) controls(span, why);

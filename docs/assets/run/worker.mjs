@@ -3,6 +3,8 @@
 //
 // Messages in:  {id, op: "init"}                                     -> {id, ok: true}
 //               {id, op: "exec", source, filename, ns, fresh, graph} -> {id, ...inpage.run's result, svg}
+//                 with stepper: KEY (a ```backprop block) -> also {stepper: the figure's HTML}, or
+//                 for a graph too large to step, {svg, note}
 //               {id, op: "reset", ns}                                -> {id, ok: true}
 // Messages out: {progress: text, step, steps} while starting; {id, failed: message} on a crash.
 // docs/assets/run/run.js is the page side; inpage.py the Python side.
@@ -31,8 +33,21 @@ function start() {
   return ready;
 }
 
-async function render(dot, label, prefix) {
+async function loadViz() {
   viz ??= await (await import("./vendor/viz.js")).instance();
+  return viz;
+}
+
+let renderer = false;
+async function liveSteppers(inpage) {  // hooks/stepper.py's graphs, laid out by viz instead of `dot`
+  if (renderer) return;
+  const v = await loadViz();
+  inpage.set_renderer((dot) => v.renderString(dot, { format: "svg", engine: "dot" }));
+  renderer = true;
+}
+
+async function render(dot, label, prefix) {
+  await loadViz();
   let svg = viz.renderString(dot, { format: "svg", engine: "dot" });
   svg = svg.slice(svg.indexOf("<svg")).replace(/<!--[\s\S]*?-->/g, "").replace(/<title>[\s\S]*?<\/title>/g, "");
   svg = svg.replace(/\bid="([^"]+)"/g, `id="${prefix}-$1"`).replace(/(href="#|url\(#)([^")]+)/g, `$1${prefix}-$2`);
@@ -50,8 +65,9 @@ onmessage = async ({ data }) => {
       return postMessage({ id, ok: true });
     }
     if (op !== "exec") throw new Error(`unknown op ${op}`);
+    if (data.stepper) await liveSteppers(inpage);
     const result = JSON.parse(inpage.run(data.source, data.filename ?? "<block>", data.ns ?? "page",
-                                         !!data.fresh, !!data.graph));
+                                         !!data.fresh, !!data.graph, data.stepper || undefined, !!data.optional));
     if (result.dot) result.svg = await render(result.dot, result.label, data.prefix ?? "run");
     postMessage({ id, ...result });
   } catch (e) {
