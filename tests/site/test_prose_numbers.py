@@ -1,17 +1,16 @@
 """Numbers typed in prose are tied to something a reader can check (docs/coordination's rule,
 issue 21 item 8): every number with four or more significant digits in a page's prose (outside
 code blocks and outputs) appears in a checked output of the same page (a block's expected output,
-which the page tests compare with what the code prints), or stands in the same sentence as a video
-link `[h:mm:ss](video:SECONDS)`, which marks it as quoted from the lecture.
+which the page tests compare with what the code prints), or is a number the page's Python code
+itself uses (an input such as the lecture's bias 6.8813735870195432: edit it in the code and the
+prose no longer matches), or stands in the same sentence as a video link `[h:mm:ss](video:SECONDS)`,
+which marks it as quoted from the lecture.
 
 "Appears" allows a shortened form: prose 0.0178 is tied to a printed 0.017834..., prose 1,000.5 to
-a printed 1000.5. A number that is neither is listed with its page and line; the pages being
-rewritten at the time this test was written keep their known ones in ALLOWED (data file), which
-must only shrink.
+a printed 1000.5. A number that is none of these is listed with its page and line.
 """
 import io
 import re
-from pathlib import Path
 
 import pytest
 from pytest_codeblocks.main import extract_from_buffer
@@ -19,7 +18,6 @@ from pytest_codeblocks.main import extract_from_buffer
 from conftest import ROOT
 
 PAGES = sorted((ROOT / "docs").glob("*.md")) + sorted((ROOT / "docs" / "build-it").glob("*.md"))
-ALLOWED_FILE = Path(__file__).parent / "data" / "prose-numbers-allowed.txt"
 VIDEO_LINK = re.compile(r"\]\(video:\d+\)")
 YEAR = re.compile(r"(19|20)\d\d")  # a year (the lecture's 2022) is a name, not a quantity
 # A number as written: optional sign, digits with thousands commas, a fraction, an exponent. Not part
@@ -89,11 +87,19 @@ def checked_outputs(text):
     return "\n".join(b.expected_output for b in extract_from_buffer(io.StringIO(text)) if b.expected_output)
 
 
+def code_numbers(text):
+    """The number literals of the page's Python blocks (the code the build runs), as written."""
+    code = "\n".join(b.code for b in extract_from_buffer(io.StringIO(text)) if b.syntax == "python")
+    return {n for n in NUMBER.findall(code)}
+
+
 def untied_numbers(text):
     """[(line, number)] of the page's prose numbers with four or more significant digits that are
-    neither in a checked output of the page nor in a sentence with a video link."""
+    neither in a checked output of the page, nor a number its Python code uses, nor in a sentence
+    with a video link."""
     outputs = checked_outputs(text)
     printed = {n.replace(",", "").replace("−", "-") for n in NUMBER.findall(outputs)}
+    inputs = code_numbers(text)
     found = []
     for lineno, sentence in sentences(prose_lines(text)):
         if VIDEO_LINK.search(sentence):
@@ -102,22 +108,9 @@ def untied_numbers(text):
             if significant_digits(number) < 4 or YEAR.fullmatch(number):
                 continue
             plain = number.replace(",", "").replace("−", "-")
-            if not any(p.startswith(plain) for p in printed):
+            if plain not in inputs and not any(p.startswith(plain) for p in printed):
                 found.append((lineno, number))
     return found
-
-
-def allowed():
-    """{(page, number)} from the allow-list file: one `page number` a line, # comments."""
-    if not ALLOWED_FILE.exists():
-        return set()
-    entries = set()
-    for line in ALLOWED_FILE.read_text(encoding="utf-8").splitlines():
-        line = line.split("#")[0].strip()
-        if line:
-            page, number = line.split()
-            entries.add((page, number))
-    return entries
 
 
 VIOLATIONS = {_id(p): untied_numbers(p.read_text(encoding="utf-8")) for p in PAGES}
@@ -125,16 +118,9 @@ VIOLATIONS = {_id(p): untied_numbers(p.read_text(encoding="utf-8")) for p in PAG
 
 @pytest.mark.parametrize("page", PAGES, ids=_id)
 def test_every_long_number_in_prose_is_printed_on_its_page_or_quoted_from_the_video(page):
-    left = [f"line {line}: {number}" for line, number in VIOLATIONS[_id(page)]
-            if (_id(page), number) not in allowed()]
+    left = [f"line {line}: {number}" for line, number in VIOLATIONS[_id(page)]]
     assert not left, (f"{_id(page)}: numbers of four or more significant digits typed in prose, neither in a "
                       f"checked output of the page nor in a sentence with a video link: {'; '.join(left)}")
-
-
-def test_the_allow_list_holds_only_numbers_still_untied():
-    """An entry whose number is now tied (or gone) must leave the list: it may only shrink."""
-    current = {(page, number) for page, found in VIOLATIONS.items() for _, number in found}
-    assert allowed() <= current, f"stale entries in {ALLOWED_FILE.name}: {sorted(allowed() - current)}"
 
 
 def test_the_rule_catches_an_untied_number_and_accepts_the_two_ties():
@@ -144,6 +130,9 @@ def test_the_rule_catches_an_untied_number_and_accepts_the_two_ties():
     assert untied_numbers(page.replace("0.0178 here", "0.8814 here")) == [(3, "0.8814")]
     assert untied_numbers(page.replace("0.0178 here", "0.8814 at [1:02:03](video:3723)")) == []
     assert untied_numbers(page.replace("0.0178 here", "0.8814 here. See [1:02:03](video:3723)")) == [(3, "0.8814")]
+    code_input = page.replace("0.0178 here", "b = 6.8813735870195432 here").replace("print(0.017834, 2.5)", "b = 6.8813735870195432")
+    assert untied_numbers(code_input) == []  # a number the page's code uses
+    assert untied_numbers(code_input.replace("b = 6.8813735870195432\n```", "b = 6.88137358701954\n```")) == [(3, "6.8813735870195432")]
     for short in ("2.5", "0.001", "10,000", "2022", "`random.seed(1337)`", "v0.1.0", "1:23:45"):
         assert untied_numbers(page.replace("0.0178 here", short + " here")) == [], short
     for typed in ("1,234", "12.34", "`6.8813735870195432`", "$\\tanh(0.8814)$", "-3.142", "1.234e-5", "1056"):
