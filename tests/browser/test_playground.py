@@ -19,7 +19,8 @@ RUN_TIMEOUT = 120_000  # ms: Pyodide's cold start is ~10 s idle, far more on 2 b
 STEPPER_PAGE = "manual-backprop-expression/"  # its ```backprop block draws L = -8
 
 # Several expressions, each whole (the reader may type anything): the lecture's L, a shared node
-# used twice (a + a) and three times, a neuron through tanh, exp and a power, division.
+# used twice (a + a) and three times, a neuron through tanh, exp and a power, division, and a node
+# made the lecture's way (a closure) among built-in ones.
 EXPRESSIONS = {
     "L = -8": """from micrograd import Value
 a = Value(2.0, label='a'); b = Value(-3.0, label='b'); c = Value(10.0, label='c')
@@ -49,6 +50,21 @@ o""",
 x = Value(0.5, label='x'); y = Value(1.5, label='y')
 z = (x.exp() + y**2) / (x - y); z.label = 'z'
 z""",
+    # The lecture's way of adding an operation, mixed with built-in ones: a node made with
+    # Value(data, _children, _op) and its _backward closure, its output used twice.
+    "a closure-made node": """import math
+from micrograd import Value
+def exp(v):
+    out = Value(math.exp(v.data), (v,), 'exp')
+    def _backward():
+        v.grad += out.data * out.grad
+    out._backward = _backward
+    return out
+a = Value(0.5, label='a'); b = Value(-1.0, label='b')
+ab = a * b; ab.label = 'ab'
+e = exp(ab); e.label = 'e'
+f = e * a + e; f.label = 'f'
+f""",
 }
 
 
