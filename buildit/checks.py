@@ -393,7 +393,9 @@ def draw_dot_draws_the_graph(code):
         dot = fn(vals["L"])
     nodes, edges = _dot_graph(dot)
     records = {}
-    for node, attrs in nodes.items():
+    # In label order, so that a message names the same record in every run (the reader's `_prev`
+    # is a set: the order of their drawing's statements changes from process to process).
+    for node, attrs in sorted(nodes.items(), key=lambda item: str(item[1].get("label", ""))):
         if attrs.get("shape") != "record":
             continue
         parts = _record(attrs.get("label", ""))

@@ -43,3 +43,20 @@ def test_list_and_starter():
     assert r.returncode == 0 and r.stdout.splitlines()[0].startswith(" 1. value")
     r = run("starter", "closures")
     assert r.returncode == 0 and r.stdout == (ROOT / "buildit" / "solutions" / "by-hand.py").read_text()
+
+
+def test_a_report_is_the_same_in_every_process():
+    """The reader's graph keeps its children in a set (the lecture's `_prev`), whose order changes
+    with the hash seed of each process: a message must not depend on it (it named another record of
+    the drawing from run to run)."""
+    import os
+
+    for wrong in sorted(WRONG.glob("draw--*.py")) + [WRONG / "backward--no-seed.py"]:
+        step = wrong.stem.split("--")[0]
+        outputs = set()
+        for seed in ("1", "2", "3", "4"):
+            env = {**os.environ, "PYTHONHASHSEED": seed}
+            r = subprocess.run([sys.executable, "-m", "buildit", "check", step, str(wrong)], cwd=ROOT,
+                               capture_output=True, text=True, timeout=60, env=env)
+            outputs.add(r.stdout)
+        assert len(outputs) == 1, f"{wrong.name}: the report changes with the hash seed"
