@@ -81,10 +81,12 @@ def budget_problems(visits):
         if not v.html_bytes or not v.transferred:
             problems.append(f"/{v.path}: nothing measured")
         problems += [f"/{v.path}: {f}" for f in v.failed if "no such file" in f]
-        # No Pyodide, page data or worker before a Run; a track page opens with its editor (see above)
+        # No Pyodide, page data or worker before a Run; a track page and the playground open with
+        # their editor (see above)
         problems += [f"/{v.path}: loads {url} before any Run" for url, *_ in v.responses
                      if re.search(r"/assets/run/(vendor|pages)/|/assets/run/worker\.mjs", url)
-                     and not (kind == "track" and url.split("?")[0].endswith("/assets/run/vendor/editor.mjs"))]
+                     and not (kind in ("track", "playground")
+                              and url.split("?")[0].endswith("/assets/run/vendor/editor.mjs"))]
         problems += [f"/{v.path}: request to another host {u}" for u in v.outside]
     return problems
 
