@@ -108,18 +108,22 @@ def test_steppers_reach_the_checked_gradients_by_keyboard(new_context, built, bu
             static = {str(i): g for i, g in _static_grads(fig_html).items()}
             if final != static:
                 problems.append(f"{where}: last step {final} differs from the graph drawn without JavaScript {static}")
-            # The page's checked outputs before the stepper print the same gradients (the latest
-            # printed value of each name counts: a page need not print them again just before it).
-            outputs = re.findall(r'<code>(.*?)</code></pre>', source[:source.index(f'id="{fid}"')], re.S)
-            checked = {}
-            for output in outputs:
-                checked.update(_checked_grads(htmllib.unescape(re.sub(r"<[^>]+>", "", output))))
             label = {str(i): n for i, n in enumerate(
                 htmllib.unescape(n) for n in re.findall(r'&quot;names&quot;:(\[.*?\])', fig_html)[0].replace("&quot;", '"').strip("[]").replace('"', "").split(","))}
-            matched = [(label[i], g, checked[label[i]]) for i, g in final.items() if label[i] in checked]
-            # Every named input (a node that passes nothing back) is printed there, not just one.
+            # Every named input (a node that passes nothing back) is printed, not just one, by the
+            # nearest checked output before the stepper that prints them all (a page need not print
+            # them again just before it).
             inputs = {label[str(i)] for i in range(len(steps[0]["grads"]))} - {label[str(s["node"])] for s in steps if s["to"]}
-            unprinted = sorted(n for n in inputs if not n.startswith("#") and n not in checked)
+            named = {n for n in inputs if not n.startswith("#")}
+            outputs = re.findall(r'<code>(.*?)</code></pre>', source[:source.index(f'id="{fid}"')], re.S)
+            checked = {}
+            for output in reversed(outputs):
+                found = _checked_grads(htmllib.unescape(re.sub(r"<[^>]+>", "", output)))
+                if named <= set(found):
+                    checked = found
+                    break
+            matched = [(label[i], g, checked[label[i]]) for i, g in final.items() if label[i] in checked]
+            unprinted = sorted(n for n in named if n not in checked)
             if not matched or unprinted:
                 problems.append(f"{where}: the output before it ({sorted(checked)}) does not print the "
                                 f"gradients of the inputs {unprinted or sorted(inputs)} to compare with")

@@ -62,9 +62,10 @@ NUMBER = re.compile(r"-?\d+\.\d+(?:e[-+]?\d+)?")
 DIGITS = runner.DIFFERENCES["last-digits"]["digits"]
 # How many blocks the browser must run and compare, measured 2026-12-02 on every page: a change that
 # runs fewer (a block newly marked local-only, a page whose blocks lose their Run buttons) fails
-# here. More is fine (the figures printed at the end say how many); raise these then.
-AT_LEAST = {"run": 141, "printed": 141, "checked": 114, "graphs": 14}
-AT_MOST = {"local": 32}
+# here. More is fine (the figures printed at the end say how many); raise these then. Set again after
+# issue 20's rewrite of the chapters (fewer, shorter blocks; the lecture's code from buildit/).
+AT_LEAST = {"run": 136, "printed": 136, "checked": 105, "graphs": 14}
+AT_MOST = {"local": 36}
 
 
 def _scale(x, y, out):
