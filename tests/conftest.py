@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from sitebuild import FIGURES, ROOT, mkdocs_build, serve  # noqa: E402
+from sitebuild import BUILD_LOGS, FIGURES, ROOT, mkdocs_build, serve  # noqa: E402
 from ci_skips import pytest_runtest_makereport  # noqa: E402,F401  (in CI, a missing dependency fails)
 
 
@@ -37,6 +37,14 @@ def built_site(site_server, build_cache):
     code, log, seconds = mkdocs_build(ROOT / "mkdocs.yml", site, env={"SITE_URL": url, "BUILD_CACHE": str(build_cache)})
     FIGURES["clean strict build of the whole site"] = f"{seconds:.1f} s"
     assert code == 0, f"the site does not build:\n{log}"
+    # The Chinese edition, after the English one as scripts/build builds it: into zh/, from the same
+    # cache, so that it runs no page code and no notebook of its own (tests/site/test_translation.py).
+    code, zh_log, zh_seconds = mkdocs_build(ROOT / "mkdocs.zh.yml", site / "zh", env={
+        "SITE_URL": url, "SITE_URL_ZH": f"{url}zh/", "BUILD_CACHE": str(build_cache)})
+    FIGURES["strict build of the Chinese edition after it"] = (
+        f"{zh_seconds:.1f} s (both: {(seconds + zh_seconds) / seconds:.2f} × the English alone)")
+    assert code == 0, f"the Chinese edition does not build:\n{zh_log}"
+    BUILD_LOGS["zh"] = zh_log
     return site, log
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 FIGURES = {}  # name -> text, printed at the end of the run (tests/conftest.py)
+BUILD_LOGS = {}  # edition -> the log of the session's build of it, when not the English (tests/conftest.py)
 
 
 def mkdocs_build(config, site_dir, env=None, cwd=None):

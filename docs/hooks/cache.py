@@ -50,7 +50,7 @@ from mkdocs.structure.toc import get_toc
 
 VARIABLE = "BUILD_CACHE"
 FRESH = "BUILD_CACHE_FRESH"  # set (./scripts/serve --fresh): empty the cache before the first build
-KINDS = ("pagecode", "notebook")
+KINDS = ("pagecode", "notebook", "notebook-run")
 KEEP = 4  # results kept per page or notebook: an edit and its undo, to the page and to the engine
 HOOKS = Path(__file__).resolve().parent
 # The hooks as this process runs them. MkDocs loads the hooks in mkdocs.yml's order, this one first,
@@ -73,8 +73,9 @@ def folder():
 def on_config(config):
     value = os.environ.get(VARIABLE, "").strip()
     root = Path(config.config_file_path).parent
+    # The Chinese edition (mkdocs.zh.yml) shares the English build's cache, but has fewer pages.
     _state.update(folder=(root / value).resolve() if value else None, root=root, used=set(), stored=[],
-                  hits=0, misses=0)
+                  hits=0, misses=0, whole=not str(config.theme.get("language", "en")).startswith("zh"))
     if not value:
         _state.update(deps="", inputs="")
         return config
@@ -221,6 +222,39 @@ def on_pre_page(page, config, files):
     return page
 
 
+def _cached_execution():
+    """Make nbconvert's notebook execution (which mkdocs-jupyter runs) a lookup too: the outputs of
+    a notebook's code cells, keyed on those cells' code alone. A notebook whose prose alone changed,
+    or the Chinese notebook around the same code (hooks/translation.py), is not run again."""
+    from nbconvert.preprocessors import ExecutePreprocessor
+    from nbformat import from_dict
+
+    run = getattr(ExecutePreprocessor.preprocess, "uncached", ExecutePreprocessor.preprocess)
+
+    def preprocess(self, nb, resources=None, km=None):
+        if not _on():
+            return run(self, nb, resources, km)
+        code = [c for c in nb.cells if c.cell_type == "code"]
+        name = ((resources or {}).get("metadata") or {}).get("name", "")
+        k = key("notebook-run", f"examples/{name}.ipynb", json.dumps([c.source for c in code]))
+        hit = load("notebook-run", k)
+        if hit is not None and len(hit) == len(code):
+            for cell, outputs in zip(code, hit):
+                cell.outputs = [from_dict(o) for o in outputs["outputs"]]
+                cell.execution_count = outputs["count"]
+            return nb, resources
+        nb, resources = run(self, nb, resources, km)
+        store("notebook-run", k, [{"outputs": c.outputs, "count": c.execution_count}
+                                  for c in nb.cells if c.cell_type == "code"])
+        return nb, resources
+
+    preprocess.uncached = run
+    ExecutePreprocessor.preprocess = preprocess
+
+
+_cached_execution()
+
+
 def _token(anchor):
     return {"level": anchor.level, "id": anchor.id, "name": anchor.title,
             "children": [_token(c) for c in anchor.children]}
@@ -235,13 +269,14 @@ def on_post_build(config):
             path.unlink(missing_ok=True)
         log.info("Build cache: the engine or another shared input changed while this build ran; "
                  "its %d new results are not kept", len(_state["stored"]))
-    prune(top, _state["used"])
+    prune(top, _state["used"], drop_unused=_state["whole"])
     log.info("Build cache %s: %d results reused, %d computed", top, _state["hits"], _state["misses"])
 
 
-def prune(top, used, keep=KEEP):
+def prune(top, used, keep=KEEP, drop_unused=True):
     """Keep, per page or notebook, the results this build used and the most recently used others, up
-    to `keep` in all; delete the rest, and the folders of pages this build did not use at all."""
+    to `keep` in all; delete the rest, and (`drop_unused`: a build of the English edition, which has
+    every page) the folders of pages this build did not use at all."""
     for kind in KINDS:
         if not (top / kind).is_dir():
             continue
@@ -251,7 +286,8 @@ def prune(top, used, keep=KEEP):
                 continue
             entries = [p for p in group.iterdir() if p.suffix == ".json"]
             if not any(p in used for p in entries):
-                shutil.rmtree(group, ignore_errors=True)
+                if drop_unused:
+                    shutil.rmtree(group, ignore_errors=True)
                 continue
             others = sorted((p for p in entries if p not in used), key=lambda p: p.stat().st_mtime, reverse=True)
             old = others[max(0, keep - (len(entries) - len(others))):]

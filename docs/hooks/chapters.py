@@ -15,10 +15,36 @@ import yaml
 from mkdocs.exceptions import PluginError
 
 _meta = {}
+ROOT = Path(__file__).resolve().parents[2]
+# What the pages say around a chapter, per edition (mkdocs.yml's theme.language)
+WORDS = {
+    "en": {"meta": "Chapter {number} of {total} · Part {part}: {part_title} · ",
+           "watch": "▶ Watch this part (from {at})", "table": "| # | chapter | starts at |"},
+    "zh": {"meta": "第 {number} 章（共 {total} 章）· 第 {part} 部分：{part_title} · ",
+           "watch": "▶ 观看本节视频（从 {at} 开始）", "table": "| # | 章节 | 开始于 |"},
+}
+
+
+def load(language="en"):
+    """docs/chapters.yml; for the Chinese edition with the titles of zh/chapters.yml."""
+    data = yaml.safe_load((ROOT / "docs" / "chapters.yml").read_text(encoding="utf-8"))
+    if language == "zh":
+        zh = yaml.safe_load((ROOT / "zh" / "chapters.yml").read_text(encoding="utf-8"))
+        if len(zh["parts"]) != len(data["parts"]):
+            raise PluginError("zh/chapters.yml must name as many parts as docs/chapters.yml")
+        for part, title in zip(data["parts"], zh["parts"]):
+            part["title"] = title
+            for ch in part["chapters"]:
+                if ch["id"] not in zh["chapters"]:
+                    raise PluginError(f"zh/chapters.yml has no Chinese title for the chapter {ch['id']!r}")
+                ch["title"] = zh["chapters"][ch["id"]]
+    return data
 
 
 def on_config(config):
-    data = yaml.safe_load((Path(config.docs_dir) / "chapters.yml").read_text(encoding="utf-8"))
+    language = "zh" if str(config.theme.get("language", "en")).startswith("zh") else "en"
+    data = load(language)
+    _meta["words"] = WORDS[language]
     chapters, number = {}, 0
     for p, part in enumerate(data["parts"], start=1):
         for ch in part["chapters"]:
@@ -44,11 +70,12 @@ def on_page_markdown(markdown, page, config, files):
     if ch is None or page.file.src_uri != f"{ch['id']}.md":
         return markdown
     page.meta["chapter"] = ch
+    words = _meta["words"]
     header = (
-        f'<p class="mg-chapter-meta">Chapter {ch["number"]} of {_meta["total"]} · '
-        f'Part {ch["part"]}: {ch["part_title"]} · '
-        f'<a class="mg-watch" href="{html.escape(video_url(ch["start"]))}">▶ Watch this part '
-        f'(from {timestamp(ch["start"])})</a></p>\n\n'
+        '<p class="mg-chapter-meta">'
+        + words["meta"].format(number=ch["number"], total=_meta["total"], part=ch["part"], part_title=ch["part_title"])
+        + f'<a class="mg-watch" href="{html.escape(video_url(ch["start"]))}">'
+        + words["watch"].format(at=timestamp(ch["start"])) + "</a></p>\n\n"
     )
     title = re.search(r"^# .*$", markdown, re.M)
     if not title:
@@ -56,12 +83,13 @@ def on_page_markdown(markdown, page, config, files):
     written = re.sub(r"\s*\{[^}]*\}\s*$", "", title[0][2:]).strip()
     if written != ch["title"]:
         raise PluginError(f"{page.file.src_uri}: the title '# {written}' is not the chapter's title in "
-                          f"docs/chapters.yml, '{ch['title']}'; a chapter page's title is the lecture's")
+                          f"{'zh' if _meta['words'] is WORDS['zh'] else 'docs'}/chapters.yml, '{ch['title']}'; "
+                          f"a chapter page's title is the lecture's")
     return markdown[: title.end()] + "\n\n" + header + markdown[title.end():]
 
 
 def _chapter_table(page):
-    rows = ["| # | chapter | starts at |", "|---|---|---|"]
+    rows = [_meta["words"]["table"], "|---|---|---|"]
     for ch in _meta["chapters"].values():
         rows.append(f"| {ch['number']} | [{ch['title']}]({ch['id']}.md) | "
                     f"[{timestamp(ch['start'])}]({video_url(ch['start'])}) |")

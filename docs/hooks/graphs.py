@@ -60,13 +60,18 @@ def on_page_markdown(markdown, page, config, files):
         return markdown
     start = time.perf_counter()
     where = page.file.src_uri
-    cache_key = cache.key("pagecode", where, page.file.content_string, markdown)
+    # Keyed on the page's code alone, not its prose: a prose edit, or the Chinese page around the
+    # same code (hooks/translation.py), reuses the run.
+    cache_key = cache.key("pagecode", where, _code_of(page.file.content_string, where))
     hit = cache.load("pagecode", cache_key)
-    if hit is not None and "printed" in hit:  # this page's code already ran, with this Markdown, engine and hooks
-        _html.update(hit["html"])
-        pagecode.PRINTED[where] = hit["printed"]
-        _stats["cached"] += 1
-        return hit["markdown"]
+    if hit is not None and "pictures" in hit:  # this page's code already ran, with this engine and hooks
+        openers = [b.lineno for b in pagecode.extract_from_buffer(io.StringIO(markdown)) if b.syntax in FENCES]
+        if len(openers) == len(hit["pictures"]):
+            _html.update(hit["html"])
+            pagecode.PRINTED[where] = hit["printed"]
+            _stats["cached"] += 1
+            return _replace_bodies(markdown, {n: f"{k} {cache.digest(_html[k])}"
+                                              for n, k in zip(openers, hit["pictures"]) if k})
     counter = itertools.count()
 
     def draw(run):
@@ -88,11 +93,12 @@ def on_page_markdown(markdown, page, config, files):
         if len(openers) != len(pictures):
             raise ValueError(f"the page has {len(pictures)} ```graph and ```plot blocks, but "
                              f"{len(openers)} after the other hooks ran")
-        keys = {}
+        keys, order = {}, []
         for lineno, run in zip(openers, pictures):
+            order.append(None)
             if run.picture:
                 key, _html[key] = run.picture
-                keys[lineno] = key
+                keys[lineno] = order[-1] = key
         drawn = {k: _html[k] for k in keys.values()}
     except pagecode.PageCodeError as e:
         raise PluginError(f"Page code failed: {e}") from e
@@ -104,8 +110,18 @@ def on_page_markdown(markdown, page, config, files):
     # does (docs/hooks/rebuilds.py reuses a page's HTML only for the same Markdown).
     out = _replace_bodies(markdown, {n: f"{k} {cache.digest(_html[k])}" for n, k in keys.items()})
     printed = pagecode.PRINTED[where] = [None if run.skipped else run.output for run in runs]
-    cache.store("pagecode", cache_key, {"markdown": out, "html": drawn, "printed": printed})
+    cache.store("pagecode", cache_key, {"pictures": order, "html": drawn, "printed": printed})
     return out
+
+
+def _code_of(text, where):
+    """Everything of a page that its code run depends on: each block's language, code, shown output
+    and marks, in order (not its prose, nor its line numbers)."""
+    try:
+        blocks = pagecode.check_fences(text, where)
+    except pagecode.PageCodeError:
+        return text  # run_page reports it, naming the line
+    return repr([(b.syntax, b.code, b.expected_output, list(b.marks), b.importorskip) for b in blocks])
 
 
 def on_page_content(html, page, config, files):

@@ -25,6 +25,7 @@ site has the in-page Python (window.mgPython, docs/assets/run/run.js): a page ne
 that cannot work. The checks are shipped as assets/buildit/checks.py for it.
 """
 import html
+import os
 import re
 import sys
 from pathlib import Path
@@ -38,6 +39,7 @@ MARKER = re.compile(r"^(?P<indent>[ \t]*)<!-- buildit:(?P<what>[a-z]+)(?: (?P<st
 # How a shown file is highlighted, by its ending; never `bash`/`sh`, which the page tests would run.
 LANGUAGES = {".yml": "yaml", ".yaml": "yaml", ".sh": "shell", ".py": "python", "": "shell"}
 _chapters = {}
+_language = ["en"]
 
 
 def on_config(config):
@@ -47,7 +49,11 @@ def on_config(config):
     # A fresh buildit for every build, so that `mkdocs serve` shows edits to buildit/.
     for name in [m for m in sys.modules if m == "buildit" or m.startswith("buildit.")]:
         del sys.modules[name]
-    data = yaml.safe_load((Path(config.docs_dir) / "chapters.yml").read_text(encoding="utf-8"))
+    sys.path.insert(0, os.path.dirname(__file__))
+    import chapters  # a sibling module: docs/chapters.yml, with the Chinese titles in the Chinese edition
+
+    _language[0] = "zh" if str(config.theme.get("language", "en")).startswith("zh") else "en"
+    data = chapters.load(_language[0])
     number = 0
     for part in data["parts"]:
         for ch in part["chapters"]:
@@ -143,11 +149,17 @@ def _video(seconds):
 
 def _chapter_link(chapter_id, up):
     ch = _chapters[chapter_id]
+    if _language[0] == "zh":
+        return f"第 {ch['number']} 章《[{ch['title']}]({up}{chapter_id}.md)》"
     return f"chapter {ch['number']}, [{ch['title']}]({up}{chapter_id}.md)"
 
 
 def _step_place(steps, s, up):
     n = steps.index(s) + 1
+    if _language[0] == "zh":
+        return (f"[动手实现 micrograd]({up}build-it/index.md) 共 {len(steps)} 步，这是第 {n} 步 · 视频从 "
+                f"{_video(s.video)} 开始写这段代码，见{_chapter_link(s.chapter, up)}\n"
+                "{ .mg-chapter-meta }")
     return (f"Step {n} of {len(steps)} of [Build it yourself]({up}build-it/index.md) · the video "
             f"writes this code from {_video(s.video)}, in {_chapter_link(s.chapter, up)}\n"
             "{ .mg-chapter-meta }")

@@ -1,0 +1,553 @@
+"""The Chinese edition: Chinese prose around the English page's own code, and staleness made visible.
+
+A Chinese page, zh/docs/<page>.md, holds prose only. Where the English page has code (fenced
+blocks with their checked outputs, ```lecture/graph/plot/backprop blocks, the track's
+`<!-- buildit:... -->` lines), it has a line `[[code]]`, and this hook (the first hook of the
+Chinese build, zh/mkdocs.yml) puts the English page's code back there before any other hook sees
+the page. So the two editions cannot show different code, outputs, graphs, steppers or Run buttons.
+
+Sections are cut at headings. Each Chinese heading has the English heading's id, and the line under
+it, `<!-- en: 3f2a1c9b0d -->`, records which version of the English section it translates: a hash
+of that section's text. When the English section changes, its hash no longer matches, and the
+Chinese page shows a notice there, linking to the English section. `scripts/translations` lists
+stale and untranslated sections and stamps a section once its translation is brought up to date.
+
+A notebook, examples/<name>.ipynb, is read as one page: its markdown cells as prose, each code cell
+as one `[[code]]`; its translation is zh/examples/<name>.md.
+"""
+import hashlib
+import json
+import re
+import textwrap
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+EN_DOCS = ROOT / "docs"
+ZH_ROOT = ROOT / "zh"
+PLACEHOLDER = "[[code]]"
+
+_FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})")
+_MARK = re.compile(r"^[ \t]*<!--[ \t]*(pytest-codeblocks:|pytest\.mark|buildit:).*-->[ \t]*$")
+_HEADING = re.compile(r"^(?P<hashes>#{1,6})[ \t]+(?P<text>.*?)[ \t]*$")
+_ATTR_ID = re.compile(r"[ \t]*\{[^}]*#(?P<id>[\w.:-]+)[^}]*\}[ \t]*$")
+_STAMP = re.compile(r"^<!--[ \t]*en:[ \t]*(?P<hash>[0-9a-f]+)[ \t]*-->[ \t]*$")
+
+
+class TranslationError(Exception):
+    pass
+
+
+@dataclass
+class Section:
+    id: str
+    level: int
+    heading: str  # the heading line as written
+    lines: list = field(default_factory=list)  # the heading's body, the heading line excluded
+    units: list = field(default_factory=list)  # English: each code unit, dedented; Chinese: []
+    stamp: str | None = None  # Chinese: the recorded hash of the English section it translates
+
+    @property
+    def hash(self):
+        text = "\n".join([self.heading, *self.lines]).strip() + "\n"
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
+
+
+def slugify(text):
+    from markdown.extensions.toc import slugify as md_slugify
+    return md_slugify(text, "-")
+
+
+def _heading(line):
+    m = _HEADING.match(line)
+    if not m:
+        return None
+    text = m["text"].rstrip("#").rstrip()
+    a = _ATTR_ID.search(text)
+    hid = a["id"] if a else slugify(re.sub(r"[`*_]", "", text))
+    return len(m["hashes"]), hid
+
+
+def blocks(text):
+    """The page as a list of ("prose", line) and ("code", [lines]) items, fences kept whole."""
+    lines = text.split("\n")
+    out, i = [], 0
+    while i < len(lines):
+        line = lines[i]
+        m = _FENCE_OPEN.match(line)
+        if m:
+            indent, fence = m["indent"], m["fence"]
+            j = i + 1
+            close = re.compile(rf"^[ \t]*{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$")
+            while j < len(lines) and not close.match(lines[j]):
+                j += 1
+            if j == len(lines):
+                raise TranslationError(f"line {i + 1}: the fence {fence!r} is never closed")
+            out.append(("code", lines[i:j + 1]))
+            i = j + 1
+            continue
+        if _MARK.match(line):
+            out.append(("code", [line]))
+        else:
+            out.append(("prose", line))
+        i += 1
+    return out
+
+
+def _units(items):
+    """Join code items separated only by blank lines into units: a block and its output are one."""
+    merged = []
+    for kind, value in items:
+        if kind == "code":
+            same = merged and merged[-1][0] == "code" and _unit_indent(merged[-1][1]) == _unit_indent(value)
+            if same:
+                merged[-1][1].extend(value)
+                continue
+            # blank lines between two code items (at the same indentation) belong to the unit
+            gap = []
+            while merged and merged[-1][0] == "prose" and not merged[-1][1].strip():
+                gap.append(merged.pop()[1])
+            if merged and merged[-1][0] == "code" and gap and _unit_indent(merged[-1][1]) == _unit_indent(value):
+                merged[-1][1].extend(reversed(gap))
+                merged[-1][1].extend(value)
+                continue
+            merged.extend(("prose", g) for g in reversed(gap))
+            merged.append(("code", list(value)))
+        else:
+            merged.append((kind, value))
+    return merged
+
+
+def _dedent(lines):
+    body = textwrap.dedent("\n".join(lines))
+    return body
+
+
+def english_sections(text):
+    """Sections of an English page; each code unit replaced in `lines` by an indented placeholder."""
+    sections = []
+    for kind, value in _units(blocks(text)):
+        if kind == "prose":
+            h = _heading(value)
+            if h:
+                sections.append(Section(h[1], h[0], value))
+                continue
+        if not sections:
+            if kind == "prose" and not value.strip():
+                continue
+            raise TranslationError("the page must start with a heading")
+        s = sections[-1]
+        if kind == "prose":
+            s.lines.append(value)
+        else:
+            s.units.append(_dedent(value))
+            s.lines.extend(value)  # the hash covers the code too: an output change can make prose wrong
+    return sections
+
+
+def _unit_indent(lines):
+    first = next(line for line in lines if line.strip())
+    return first[: len(first) - len(first.lstrip())]
+
+
+def skeleton(text):
+    """The English page with each code unit as `[[code]]`: the starting point of a translation."""
+    out = []
+    for kind, value in _units(blocks(text)):
+        if kind == "prose":
+            h = _heading(value)
+            if h and not _ATTR_ID.search(value):
+                value = f"{value} {{ #{h[1]} }}"
+            out.append(value)
+        else:
+            out.append(_unit_indent(value) + PLACEHOLDER)
+    return "\n".join(out)
+
+
+def chinese_sections(text, where):
+    sections = []
+    for n, line in enumerate(text.split("\n"), start=1):
+        if _FENCE_OPEN.match(line) or _MARK.match(line):
+            raise TranslationError(f"{where}:{n}: a Chinese page holds no code of its own; write "
+                                   f"{PLACEHOLDER} where the English page has code")
+        h = _heading(line)
+        if h:
+            if not _ATTR_ID.search(line):
+                raise TranslationError(f"{where}:{n}: the heading {line!r} needs the English "
+                                       f"heading's id, as {{ #id }}")
+            sections.append(Section(h[1], h[0], line))
+            continue
+        if not sections:
+            if line.strip():
+                raise TranslationError(f"{where}:{n}: the page must start with a heading")
+            continue
+        s = sections[-1]
+        m = _STAMP.match(line.strip())
+        if m and s.stamp is None and not [x for x in s.lines if x.strip()]:
+            s.stamp = m["hash"]
+            continue
+        s.lines.append(line)
+    return sections
+
+
+def match(en, zh, where):
+    """Check that the Chinese sections are the English ones, in order, with as many code units."""
+    en_ids, zh_ids = [s.id for s in en], [s.id for s in zh]
+    if en_ids != zh_ids:
+        missing = [i for i in en_ids if i not in zh_ids]
+        extra = [i for i in zh_ids if i not in en_ids]
+        detail = (f"missing {missing}" if missing else "") + (f" not in English {extra}" if extra else "")
+        raise TranslationError(f"{where}: its headings are not the English page's, in order: "
+                               f"{detail or 'same ids, other order'}")
+    for e, z in zip(en, zh):
+        if e.level != z.level:
+            raise TranslationError(f"{where}: #{z.id} is a level-{z.level} heading; in English, {e.level}")
+        count = sum(line.strip() == PLACEHOLDER for line in z.lines)
+        if count != len(e.units):
+            raise TranslationError(f"{where}: section #{z.id} has {count} {PLACEHOLDER} lines; the "
+                                   f"English section has {len(e.units)} code blocks")
+
+
+def status(en, zh):
+    """Per section: "ok", "stale" or "untranslated"."""
+    return {z.id: ("untranslated" if z.stamp is None else "ok" if z.stamp == e.hash else "stale")
+            for e, z in zip(en, zh)}
+
+
+def merge(en_text, zh_text, where, notice):
+    """The Chinese page's markdown with the English code in place and a notice at stale sections.
+
+    `notice(section, state)` returns the markdown to put under a stale or untranslated heading."""
+    en, zh = english_sections(en_text), chinese_sections(zh_text, where)
+    match(en, zh, where)
+    states = status(en, zh)
+    out = []
+    for e, z in zip(en, zh):
+        out.append(z.heading)
+        if states[z.id] != "ok":
+            out.extend(["", notice(e, states[z.id]), ""])
+        units = iter(e.units)
+        for line in z.lines:
+            if line.strip() == PLACEHOLDER:
+                indent = line[: len(line) - len(line.lstrip())]
+                out.append(textwrap.indent(next(units), indent))
+            else:
+                out.append(line)
+    return "\n".join(out)
+
+
+def stamp(en_text, zh_text, where, ids=None):
+    """The Chinese page with each section (or those in `ids`) marked as translating today's English."""
+    en, zh = english_sections(en_text), chinese_sections(zh_text, where)
+    match(en, zh, where)
+    hashes = {e.id: e.hash for e in en}
+    out, current = [], None
+    lines = zh_text.split("\n")
+    for n, line in enumerate(lines):
+        h = _heading(line)
+        if h:
+            current = h[1]
+            out.append(line)
+            if ids is None or current in ids:
+                out.append(f"<!-- en: {hashes[current]} -->")
+            continue
+        if current is not None and (ids is None or current in ids) and _STAMP.match(line.strip()):
+            continue  # replaced above
+        out.append(line)
+    return "\n".join(out)
+
+
+# --- which pages, and where their texts are ---------------------------------------------------
+
+def notebook_text(path):
+    """An English notebook read as a page: markdown cells as prose, each code cell a code unit."""
+    cells = json.loads(Path(path).read_text(encoding="utf-8"))["cells"]
+    parts = []
+    for c in cells:
+        src = "".join(c["source"]).rstrip("\n")
+        if c["cell_type"] == "markdown":
+            parts.append(src)
+        elif c["cell_type"] == "code":
+            parts.append(f"```notebook-cell\n{src}\n```")
+    return "\n\n".join(parts) + "\n"
+
+
+def pages():
+    """Every translated page: (name, English path, Chinese path). Names are docs-relative paths."""
+    out = []
+    for zh in sorted((ZH_ROOT / "docs").rglob("*.md")):
+        name = zh.relative_to(ZH_ROOT / "docs").as_posix()
+        if name in NOT_TRANSLATIONS:
+            continue
+        out.append((name, EN_DOCS / name, zh))
+    for zh in sorted((ZH_ROOT / "examples").glob("*.md")):
+        out.append((f"examples/{zh.stem}.ipynb", ROOT / "examples" / f"{zh.stem}.ipynb", zh))
+    return out
+
+
+# Chinese pages of their own, which translate no English page
+NOT_TRANSLATIONS = {"glossary.md"}
+
+# The English pages a reader reads; each must have a Chinese page (reference pages stay English).
+def wanted():
+    names = ["index.md", "playground.md", "in-page-python.md"]
+    import yaml
+    chapters = yaml.safe_load((EN_DOCS / "chapters.yml").read_text(encoding="utf-8"))
+    names += [f"{ch['id']}.md" for part in chapters["parts"] for ch in part["chapters"]]
+    names += sorted(p.relative_to(EN_DOCS).as_posix() for p in (EN_DOCS / "build-it").glob("*.md"))
+    names += sorted(f"examples/{p.name}" for p in (ROOT / "examples").glob("*.ipynb"))
+    return names
+
+
+def english_text(name):
+    if name.endswith(".ipynb"):
+        return notebook_text(ROOT / name)
+    return (EN_DOCS / name).read_text(encoding="utf-8")
+
+
+def chinese_path(name):
+    if name.endswith(".ipynb"):
+        return ZH_ROOT / "examples" / (Path(name).stem + ".md")
+    return ZH_ROOT / "docs" / name
+
+
+# --- the hook: both builds load it (mkdocs.yml's first hook); it acts mostly in the Chinese one --
+
+NOTEBOOKS = ROOT / ".cache" / "zh-notebooks"  # the Chinese notebooks, made anew by every Chinese build
+_build = {"zh": False, "names": set(), "notebook_ids": {}}
+
+
+def _is_zh(config):
+    return str(config.theme.get("language", "en")).startswith("zh")
+
+
+def on_config(config):
+    _build.update(zh=_is_zh(config), names={name for name, _, _ in pages()}, notebook_ids={})
+    if _build["zh"]:
+        _write_notebooks()
+    return config
+
+
+def _fail(message):
+    from mkdocs.exceptions import PluginError
+    return PluginError(f"Chinese edition: {message}")
+
+
+def _write_notebooks():
+    """Each translated notebook: the English notebook's cells, its markdown cells replaced by the
+    Chinese text between the code cells (headings without their `{ #id }`, put back by
+    on_page_content)."""
+    for name, en_path, zh_path in pages():
+        if not name.endswith(".ipynb"):
+            continue
+        where = str(zh_path.relative_to(ROOT))
+        try:
+            merged_sections = chinese_sections(zh_path.read_text(encoding="utf-8"), where)
+            match(english_sections(notebook_text(en_path)), merged_sections, where)
+        except TranslationError as e:
+            raise _fail(str(e)) from None
+        _build["notebook_ids"][name] = [s.id for s in merged_sections]
+        prose, chunks = [], []
+        for s in merged_sections:
+            for line in [_ATTR_ID.sub("", s.heading), *s.lines]:
+                if line.strip() == PLACEHOLDER:
+                    chunks.append("\n".join(prose).strip("\n"))
+                    prose = []
+                else:
+                    prose.append(line)
+        chunks.append("\n".join(prose).strip("\n"))
+        nb = json.loads(en_path.read_text(encoding="utf-8"))
+        cells, text = [], iter(chunks)
+
+        def prose_cell():  # the Chinese text that stands where English markdown cells stood
+            chunk = next(text)
+            if chunk:
+                cells.append({"cell_type": "markdown", "id": f"zh-{len(cells)}", "metadata": {}, "source": chunk})
+        after_code = False  # code cells with no markdown between them are one [[code]]
+        for cell in nb["cells"]:
+            if cell["cell_type"] == "code":
+                if not after_code:
+                    prose_cell()
+                cells.append(cell)
+                after_code = True
+            elif cell["cell_type"] == "markdown" and "".join(cell["source"]).strip():
+                after_code = False
+        prose_cell()
+        nb["cells"] = cells
+        out = NOTEBOOKS / name
+        out.parent.mkdir(parents=True, exist_ok=True)
+        data = json.dumps(nb, ensure_ascii=False, indent=1) + "\n"
+        if not out.exists() or out.read_text(encoding="utf-8") != data:
+            out.write_text(data, encoding="utf-8")
+
+
+def _english_url(file_url, fragment=""):
+    """From a Chinese page at `file_url` (relative to the Chinese root), the English page's URL."""
+    return "../" * (file_url.count("/") + 1) + file_url + fragment
+
+
+def notice(file_url, section, state):
+    link = _english_url(file_url, f"#{section.id}")
+    if state == "stale":
+        return (f'!!! warning "英文原文已更新"\n    本节译自英文原文的较早版本，英文原文此后有改动，译文尚未跟上。'
+                f'请以[英文原文]({link}){{ hreflang=en }}为准。')
+    return (f'!!! warning "本节尚未翻译"\n    下面暂为英文原文，中文译文还在路上。'
+            f'[在英文版中阅读本节]({link}){{ hreflang=en }}。')
+
+
+_LINK = re.compile(r"\]\((?P<target>[^)#\s]+\.md)(?P<fragment>#[^)\s]*)?\)")
+
+
+def _english_links(text, name, names):
+    """Links to pages that have no Chinese version (API reference, contributing, changelog) go to
+    the English page."""
+    here = Path(name).parent
+
+    def repl(m):
+        target = (here / m["target"]).as_posix()
+        import posixpath
+        target = posixpath.normpath(target)
+        if target in names or not (EN_DOCS / target).exists():
+            return m[0]
+        url = target[:-3] + "/" if not target.endswith("index.md") else target[:-len("index.md")]
+        depth = name.count("/") + (0 if name.endswith("index.md") else 1)
+        return f"]({'../' * (depth + 1)}{url}{m['fragment'] or ''}){{ hreflang=en }}"
+    return _LINK.sub(repl, text)
+
+
+from mkdocs.plugins import event_priority  # noqa: E402
+
+
+@event_priority(100)  # before mkdocs-jupyter's: it must see the Chinese notebooks
+def on_files(files, config):
+    if not _build["zh"]:
+        return files
+    from mkdocs.structure.files import File
+    names = _build["names"] | NOT_TRANSLATIONS
+    for name, en_path, zh_path in pages():
+        if name.endswith(".ipynb"):
+            old = files.get_file_from_path(name)
+            if old is not None:
+                files.remove(old)
+            files.append(File(name, str(NOTEBOOKS), config.site_dir, config.use_directory_urls))
+            continue
+        file = files.get_file_from_path(name)
+        if file is None:
+            continue
+        where = str(zh_path.relative_to(ROOT))
+        try:
+            text = merge(en_path.read_text(encoding="utf-8"), zh_path.read_text(encoding="utf-8"),
+                         where, lambda section, state, url=file.url: notice(url, section, state))
+        except TranslationError as e:
+            raise _fail(str(e)) from None
+        file.content_string = _english_links(text, name, names)
+        file.abs_src_path = str(zh_path)  # still the file to edit (and what serve watches)
+    return files
+
+
+_HEADING_ID = re.compile(r'(<h[1-6][^>]*\bid=")([^"]*)(")')
+
+
+def on_page_content(html, page, config, files):
+    ids = _build["notebook_ids"].get(page.file.src_uri) if _build["zh"] else None
+    if ids is None:
+        return html
+    found = _HEADING_ID.findall(html)
+    if len(found) != len(ids):
+        raise _fail(f"{page.file.src_uri}: {len(found)} headings rendered, {len(ids)} written")
+    it = iter(ids)
+    renamed = {}
+
+    def repl(m):
+        new = next(it)
+        renamed[m[2]] = new
+        return m[1] + new + m[3]
+    html = _HEADING_ID.sub(repl, html)
+    html = re.sub(r'(class="anchor-link" href="#)([^"]*)"', lambda m: m[1] + renamed.get(m[2], m[2]) + '"', html)
+
+    def walk(items, it2):
+        for item in items:
+            item.id = renamed.get(item.id, item.id)
+            walk(item.children, it2)
+    walk(page.toc, None)
+    return html
+
+
+def on_post_page(output, page, config):
+    """The language switch goes to the same page in the other edition (its home if it has none);
+    assets/language.js adds the section. The head's alternate links name each edition's root (where
+    Material's own switch reads the sitemap). Chinese pages are lang="zh-CN"."""
+    url, name = page.url, page.file.src_uri
+    up = "../" * url.count("/")
+    if _build["zh"]:
+        output = output.replace('<html lang="zh"', '<html lang="zh-CN"', 1)
+        roots = {"en": "../" + up, "zh": up or "./"}
+        pages_ = {"en": roots["en"] + (url if name not in NOT_TRANSLATIONS else ""), "zh": (up or "./") + url}
+    else:
+        roots = {"en": up or "./", "zh": up + "zh/"}
+        pages_ = {"en": (up or "./") + url, "zh": roots["zh"] + (url if name in _build["names"] else "")}
+    for lang in ("en", "zh"):
+        output = re.sub(rf'<a href="[^"]*" hreflang="{lang}" class="md-select__link"',
+                        f'<a href="{pages_[lang]}" hreflang="{lang}" class="md-select__link"', output)
+        output = re.sub(rf'<link rel="alternate" href="[^"]*" hreflang="{lang}"',
+                        f'<link rel="alternate" href="{roots[lang]}" hreflang="{lang}"', output)
+    return output
+
+
+# --- the command: scripts/translations ---------------------------------------------------------
+
+def report():
+    """(name, section id or "", state) for every wanted page that is not fully up to date."""
+    rows = []
+    for name in wanted():
+        path = chinese_path(name)
+        if not path.exists():
+            rows.append((name, "", "missing"))
+            continue
+        en = english_sections(english_text(name))
+        zh = chinese_sections(path.read_text(encoding="utf-8"), str(path.relative_to(ROOT)))
+        match(en, zh, str(path.relative_to(ROOT)))
+        rows += [(name, sid, state) for sid, state in status(en, zh).items() if state != "ok"]
+    return rows
+
+
+def main(argv):
+    import argparse
+    parser = argparse.ArgumentParser(prog="scripts/translations", description=(
+        "The Chinese edition's state. Without a command: list every stale or untranslated section "
+        "and every missing page (exit status 1 if there is one)."))
+    sub = parser.add_subparsers(dest="command")
+    sk = sub.add_parser("start", help="write zh/ skeletons (English prose, [[code]] for code) to translate")
+    sk.add_argument("pages", nargs="+", help="docs-relative names, e.g. overview.md examples/moons.ipynb")
+    st = sub.add_parser("stamp", help="record that a page's sections now translate today's English")
+    st.add_argument("page")
+    st.add_argument("sections", nargs="*", help="section ids (default: every section)")
+    args = parser.parse_args(argv)
+    if args.command == "start":
+        for name in args.pages:
+            path = chinese_path(name)
+            if path.exists():
+                raise SystemExit(f"{path.relative_to(ROOT)} exists already")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(skeleton(english_text(name)), encoding="utf-8")
+            print(f"wrote {path.relative_to(ROOT)}")
+        return 0
+    if args.command == "stamp":
+        path = chinese_path(args.page)
+        text = stamp(english_text(args.page), path.read_text(encoding="utf-8"),
+                     str(path.relative_to(ROOT)), set(args.sections) or None)
+        path.write_text(text, encoding="utf-8")
+        print(f"stamped {path.relative_to(ROOT)}")
+        return 0
+    rows = report()
+    for name, sid, state in rows:
+        print(f"{state:12} {name}{'#' + sid if sid else ''}")
+    counts = {s: sum(r[2] == s for r in rows) for s in ("stale", "untranslated", "missing")}
+    print(f"{counts['stale']} stale, {counts['untranslated']} untranslated sections, "
+          f"{counts['missing']} missing pages")
+    return 1 if rows else 0
+
+
+if __name__ == "__main__":
+    import sys
+    sys.exit(main(sys.argv[1:]))
