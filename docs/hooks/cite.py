@@ -29,6 +29,7 @@ from mkdocs.exceptions import PluginError
 
 _cff = {}
 _release = {}
+_edition = {"zh": False, "title": ""}  # the Chinese edition (mkdocs.zh.yml): its words, title and URLs
 
 
 def on_config(config):
@@ -51,6 +52,9 @@ def on_config(config):
     _release.update(version=version, date=date.isoformat(), title=cff["title"],
                     url=cff["url"].rstrip("/") + "/", changelog=None)
     config.extra["release"] = _release
+    zh = str(config.theme.get("language", "en")).startswith("zh")
+    # The Chinese edition's title is its site_name (mkdocs.zh.yml); it lives under zh/ in every version.
+    _edition.update(zh=zh, title=config.site_name if zh else cff["title"])
     return config
 
 
@@ -90,7 +94,7 @@ def project_version(pyproject):
 
 def page_url(url):
     """The URL of a page in this version: where mike publishes it, independent of where it is served."""
-    return f"{_release['url']}{_release['version']}/{url}"
+    return f"{_release['url']}{_release['version']}/{'zh/' if _edition['zh'] else ''}{url}"
 
 
 def authors_text():
@@ -103,13 +107,17 @@ def lecture():
 
 
 def bibtex(url, chapter):
-    site = _tex(_release["title"])
-    key = "micrograd-spelled-out" + (f":{chapter['id']}" if chapter else "") + f":{_release['version']}"
-    return _bibtex_entry(
-        key, chapter["title"] if chapter else _release["title"],
-        ("{Chapter " + f"{chapter['number']} of \\emph{{{site}}}, version {_release['version']}}}"
-         if chapter else "{Website, version " + _release["version"] + "}"),
-        url, chapter["start"] if chapter else None)
+    site = _tex(_edition["title"])
+    key = ("micrograd-spelled-out" + (":zh" if _edition["zh"] else "") + (f":{chapter['id']}" if chapter else "")
+           + f":{_release['version']}")
+    if _edition["zh"]:
+        how = (f"{{《{site}》第 {chapter['number']} 章，版本 {_release['version']}}}" if chapter
+               else f"{{网站，版本 {_release['version']}}}")
+    else:
+        how = ("{Chapter " + f"{chapter['number']} of \\emph{{{site}}}, version {_release['version']}}}"
+               if chapter else "{Website, version " + _release["version"] + "}")
+    return _bibtex_entry(key, chapter["title"] if chapter else _edition["title"], how, url,
+                         chapter["start"] if chapter else None)
 
 
 def _bibtex_entry(key, title, howpublished, url, start, moment=""):
@@ -129,16 +137,32 @@ def _bibtex_entry(key, title, howpublished, url, start, moment=""):
     if video:
         who = " and ".join(_person(a) for a in video.get("authors", []))
         at = f"{video['url']}&t={start}s" if start is not None else video["url"]
-        fields["note"] = ("{Companion to the lecture " + f"``{_tex(video['title'])}'' by {_tex(who)} "
-                          f"({video.get('year', 'n.d.')}){moment}, \\url{{{at}}}}}")
+        if _edition["zh"]:
+            fields["note"] = (f"{{{_tex(who)} 的讲座《{_tex(video['title'])}》（{video.get('year', 'n.d.')}）"
+                              f"的配套读本{moment}，\\url{{{at}}}}}")
+        else:
+            fields["note"] = ("{Companion to the lecture " + f"``{_tex(video['title'])}'' by {_tex(who)} "
+                              f"({video.get('year', 'n.d.')}){moment}, \\url{{{at}}}}}")
+    if _edition["zh"]:
+        fields["language"] = "{chinese}"
     width = max(map(len, fields))
     body = ",\n".join(f"  {k.ljust(width)} = {v}" for k, v in fields.items())
     return f"@misc{{{key},\n{body},\n}}"
 
 
-def apa(url, chapter):
+def _when():
     date = datetime.date.fromisoformat(_release["date"])
-    when = f"{date.year}, {date.strftime('%B')} {date.day}"
+    if _edition["zh"]:
+        return f"{date.year} 年 {date.month} 月 {date.day} 日"
+    return f"{date.year}, {date.strftime('%B')} {date.day}"
+
+
+def apa(url, chapter):
+    when = _when()
+    if _edition["zh"]:
+        what = (f"{chapter['title']}（第 {chapter['number']} 章）。载于 {_edition['title']}（版本 {_release['version']}）。"
+                if chapter else f"{_edition['title']}（版本 {_release['version']}）。")
+        return f"{authors_text()}. ({when}). {what} {url}"
     if chapter:
         what = (f"{chapter['title']} (Chapter {chapter['number']}). In {_release['title']} "
                 f"(Version {_release['version']}).")
@@ -149,8 +173,18 @@ def apa(url, chapter):
 
 def cite_box(path, chapter):
     url = page_url(path)
+    latest = f"{_release['url']}latest/{'zh/' if _edition['zh'] else ''}{path}"
+    if _edition["zh"]:
+        what = "本章" if chapter else "本课程"
+        text = (
+            f"如需引用{what}，复制下面任一条。它们注明本站的版本 {_release['version']}（{_release['date']}）"
+            f"及其网址；这个网址会一直显示{what}在该版本中的样子：<{url}>。最新版本见 <{latest}>。\n\n"
+            f"BibTeX：\n\n```bibtex\n{bibtex(url, chapter)}\n```\n\n"
+            f"APA 格式：\n\n```text\n{apa(url, chapter)}\n```\n"
+        )
+        title = "引用本页" if chapter else "引用本课程"
+        return f'??? quote mg-cite "{title}"\n\n' + textwrap.indent(text, "    ", lambda line: line.strip() != "")
     what = "this chapter" if chapter else "this course"
-    latest = f"{_release['url']}latest/{path}"
     text = (
         f"To cite {what}, copy one of these. They name version {_release['version']} of the site "
         f"({_release['date']}) and its URL, which keeps showing {what} as it is in this version: "
@@ -187,8 +221,12 @@ def section_context(page, output):
     """What a section of `page` is cited within (a chapter, a step of the track, the track), or None:
     its key, the phrases that name it in BibTeX and APA, and the second of the video it starts at."""
     chapter = page.meta.get("chapter")
+    zh = _edition["zh"]
     if chapter:
         n, title = chapter["number"], chapter["title"]
+        if zh:
+            return {"key": "zh:" + chapter["id"], "start": chapter["start"], "bib": f"第 {n} 章“{_tex(title)}”",
+                    "apa": f"{title}（第 {n} 章）"}
         return {"key": chapter["id"], "start": chapter["start"], "bib": f"chapter {n}, ``{_tex(title)}''",
                 "apa": f"{title} (Chapter {n})"}
     uri = page.file.src_uri
@@ -200,9 +238,14 @@ def section_context(page, output):
     title = _plain(HEADERLINK.sub("", h1[1])) if h1 else page.title
     stem = uri[len("build-it/"):-len(".md")]
     if stem == "index":
+        if zh:
+            return {"key": "zh:build-it", "start": None, "bib": "《动手实现 micrograd》", "apa": "动手实现 micrograd"}
         return {"key": "build-it", "start": None, "bib": "the track \\emph{Build it yourself}",
                 "apa": "Build it yourself"}
     n = [s.id for s in buildit.STEPS].index(stem) + 1
+    if zh:
+        return {"key": f"zh:build-it:{stem}", "start": buildit.get(stem).video,
+                "bib": f"《动手实现 micrograd》第 {n} 步“{_tex(title)}”", "apa": f"{title}（动手实现 micrograd，第 {n} 步）"}
     return {"key": f"build-it:{stem}", "start": buildit.get(stem).video,
             "bib": f"step {n}, ``{_tex(title)}'', of the track \\emph{{Build it yourself}}",
             "apa": f"{title} (Build it yourself, step {n})"}
@@ -243,8 +286,13 @@ def _timestamp(seconds):
 
 
 def section_bibtex(path, context, section):
-    site = _tex(_release["title"])
+    site = _tex(_edition["title"])
     start = section["start"]
+    if _edition["zh"]:
+        return _bibtex_entry(
+            f"micrograd-spelled-out:{context['key']}:{section['id']}:{_release['version']}", section["title"],
+            f"{{《{site}》{context['bib']}中的一节，版本 {_release['version']}}}",
+            section_url(path, section["id"]), start, f"，从 {_timestamp(start)} 起" if start is not None else "")
     return _bibtex_entry(
         f"micrograd-spelled-out:{context['key']}:{section['id']}:{_release['version']}", section["title"],
         "{Section of " + f"{context['bib']}, of \\emph{{{site}}}, version {_release['version']}}}",
@@ -252,8 +300,18 @@ def section_bibtex(path, context, section):
 
 
 def section_apa(path, context, section):
-    date = datetime.date.fromisoformat(_release["date"])
-    when = f"{date.year}, {date.strftime('%B')} {date.day}"
+    when = _when()
+    if _edition["zh"]:
+        text = (f"{authors_text()}. ({when}). {section['title']}。载于 {context['apa']}。"
+                f"载于 {_edition['title']}（版本 {_release['version']}）。{section_url(path, section['id'])}")
+        video = lecture()
+        if video:
+            start = section["start"]
+            who = ", ".join(_person_apa(a) for a in video.get("authors", []))
+            at = f"{video['url']}&t={start}s" if start is not None else video["url"]
+            moment = f"，{_timestamp(start)}" if start is not None else ""
+            text += f" 配套于 {who} ({video.get('year', 'n.d.')}). {video['title']} [视频]{moment}. {at}"
+        return text
     text = (f"{authors_text()}. ({when}). {section['title']}. In {context['apa']}. "
             f"In {_release['title']} (Version {_release['version']}). {section_url(path, section['id'])}")
     video = lecture()
@@ -269,17 +327,19 @@ def section_apa(path, context, section):
 def section_controls(path, context, section):
     """The button beside a heading's ¶ and its menu of copy buttons, with the texts to copy."""
     version = _release["version"]
+    labels = (("复制本节链接（版本 {v}）", "复制 BibTeX 条目", "复制 APA 格式引用", "引用本节") if _edition["zh"] else
+              ("Copy its link (version {v})", "Copy a BibTeX entry", "Copy an APA citation", "Cite this section"))
     items = [
-        ("link", f"Copy its link (version {version})", section_url(path, section["id"])),
-        ("bibtex", "Copy a BibTeX entry", section_bibtex(path, context, section)),
-        ("apa", "Copy an APA citation", section_apa(path, context, section)),
+        ("link", labels[0].format(v=version), section_url(path, section["id"])),
+        ("bibtex", labels[1], section_bibtex(path, context, section)),
+        ("apa", labels[2], section_apa(path, context, section)),
     ]
     menu = "".join(
         f'<button type="button" class="mg-seccite__copy" data-mg-what="{what}" '
         f'data-mg-copy="{htmllib.escape(text, quote=True)}">{htmllib.escape(label)}</button>'
         for what, label, text in items)
     return (f'<span class="mg-seccite"><button type="button" class="mg-seccite__toggle" '
-            f'aria-expanded="false" aria-label="Cite this section" title="Cite this section"></button>'
+            f'aria-expanded="false" aria-label="{labels[3]}" title="{labels[3]}"></button>'
             f'<span class="mg-seccite__menu" hidden>{menu}</span></span>')
 
 

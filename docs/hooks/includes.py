@@ -54,6 +54,8 @@ CODEBASES = {
 
 
 def on_files(files, config):
+    if str(config.theme.get("language", "en")).startswith("zh"):
+        return files  # the Chinese edition links to the English source pages (hooks/translation.py)
     for base in CODEBASES.values():
         for path in sorted(base.package_dir(config).glob("*.py")):
             if path.name != "__init__.py":

@@ -17,8 +17,12 @@ as one `[[code]]`; its translation is zh/examples/<name>.md.
 """
 import hashlib
 import json
+import os
 import re
 import textwrap
+import urllib.error
+import urllib.parse
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,7 +68,7 @@ def _heading(line):
         return None
     text = m["text"].rstrip("#").rstrip()
     a = _ATTR_ID.search(text)
-    hid = a["id"] if a else slugify(re.sub(r"[`*_]", "", text))
+    hid = a["id"] if a else slugify(re.sub(r"[`*]", "", text))
     return len(m["hashes"]), hid
 
 
@@ -190,42 +194,51 @@ def chinese_sections(text, where):
     return sections
 
 
-def match(en, zh, where):
-    """Check that the Chinese sections are the English ones, in order, with as many code units."""
-    en_ids, zh_ids = [s.id for s in en], [s.id for s in zh]
-    if en_ids != zh_ids:
-        missing = [i for i in en_ids if i not in zh_ids]
-        extra = [i for i in zh_ids if i not in en_ids]
-        detail = (f"missing {missing}" if missing else "") + (f" not in English {extra}" if extra else "")
-        raise TranslationError(f"{where}: its headings are not the English page's, in order: "
-                               f"{detail or 'same ids, other order'}")
-    for e, z in zip(en, zh):
-        if e.level != z.level:
-            raise TranslationError(f"{where}: #{z.id} is a level-{z.level} heading; in English, {e.level}")
-        count = sum(line.strip() == PLACEHOLDER for line in z.lines)
-        if count != len(e.units):
-            raise TranslationError(f"{where}: section #{z.id} has {count} {PLACEHOLDER} lines; the "
-                                   f"English section has {len(e.units)} code blocks")
+def _placeholders(section):
+    return sum(line.strip() == PLACEHOLDER for line in section.lines)
 
 
-def status(en, zh):
-    """Per section: "ok", "stale" or "untranslated"."""
-    return {z.id: ("untranslated" if z.stamp is None else "ok" if z.stamp == e.hash else "stale")
-            for e, z in zip(en, zh)}
+def status(en, zh, where=""):
+    """Each section's state, in the English page's order, then the Chinese sections it no longer has:
+    "ok"; "stale" (its English text changed since it was stamped); "untranslated" (never stamped);
+    "missing" (the Chinese page has no such section: a section added in English); "code" (the English
+    section has another number of code blocks than the Chinese one has [[code]] lines); "orphan" (a
+    Chinese section whose id the English page no longer has)."""
+    seen = set()
+    for z in zh:
+        if z.id in seen:
+            raise TranslationError(f"{where}: two sections have the id #{z.id}")
+        seen.add(z.id)
+    by_id = {z.id: z for z in zh}
+    states = {}
+    for e in en:
+        z = by_id.get(e.id)
+        states[e.id] = ("missing" if z is None else "code" if _placeholders(z) != len(e.units)
+                        else "untranslated" if z.stamp is None else "ok" if z.stamp == e.hash else "stale")
+    en_ids = {e.id for e in en}
+    states.update({z.id: "orphan" for z in zh if z.id not in en_ids})
+    return states
 
 
 def merge(en_text, zh_text, where, notice):
-    """The Chinese page's markdown with the English code in place and a notice at stale sections.
-
-    `notice(section, state)` returns the markdown to put under a stale or untranslated heading."""
+    """The Chinese page's markdown: the English page's sections in order, each the Chinese text with the
+    English code in place, and `notice(section, state)` (markdown) under the heading of each section
+    that is not "ok". A section the Chinese text cannot carry ("missing", "code") is shown in English,
+    under its notice; an "orphan" is left out. So an English edit never breaks the Chinese build: it
+    shows, at its section, and `scripts/translations` lists it."""
     en, zh = english_sections(en_text), chinese_sections(zh_text, where)
-    match(en, zh, where)
-    states = status(en, zh)
+    states = status(en, zh, where)
+    by_id = {z.id: z for z in zh}
     out = []
-    for e, z in zip(en, zh):
+    for e in en:
+        state = states[e.id]
+        if state in ("missing", "code"):
+            out.extend([e.heading, "", notice(e, state), "", *e.lines])
+            continue
+        z = by_id[e.id]
         out.append(z.heading)
-        if states[z.id] != "ok":
-            out.extend(["", notice(e, states[z.id]), ""])
+        if state != "ok":
+            out.extend(["", notice(e, state), ""])
         units = iter(e.units)
         for line in z.lines:
             if line.strip() == PLACEHOLDER:
@@ -237,24 +250,67 @@ def merge(en_text, zh_text, where, notice):
 
 
 def stamp(en_text, zh_text, where, ids=None):
-    """The Chinese page with each section (or those in `ids`) marked as translating today's English."""
+    """The Chinese page with each section (or those in `ids`) marked as translating today's English.
+    A section the English page lacks, or whose [[code]] lines do not match, cannot be stamped."""
     en, zh = english_sections(en_text), chinese_sections(zh_text, where)
-    match(en, zh, where)
+    states = status(en, zh, where)
+    chosen = set(states) if ids is None else set(ids)
+    bad = sorted(i for i in chosen if states.get(i) in (None, "missing", "code", "orphan"))
+    if bad:
+        detail = "; ".join(f"#{i}: {_WHY.get(states.get(i), 'no such section')}" for i in bad)
+        raise TranslationError(f"{where}: cannot stamp {detail}")
     hashes = {e.id: e.hash for e in en}
     out, current = [], None
-    lines = zh_text.split("\n")
-    for n, line in enumerate(lines):
+    for line in zh_text.split("\n"):
         h = _heading(line)
         if h:
             current = h[1]
             out.append(line)
-            if ids is None or current in ids:
+            if current in chosen:
                 out.append(f"<!-- en: {hashes[current]} -->")
             continue
-        if current is not None and (ids is None or current in ids) and _STAMP.match(line.strip()):
+        if current in chosen and _STAMP.match(line.strip()):
             continue  # replaced above
         out.append(line)
     return "\n".join(out)
+
+
+_WHY = {
+    "missing": "the Chinese page has no such section; `scripts/translations start PAGE` adds it",
+    "code": "its [[code]] lines are not as many as the English section's code blocks",
+    "orphan": "the English page has no such section any more: delete it from the Chinese page",
+}
+
+
+def add_missing(en_text, zh_text, where):
+    """The Chinese page with each section it lacks added, as English with [[code]], where it belongs."""
+    en, zh = english_sections(en_text), chinese_sections(zh_text, where)
+    have = {z.id for z in zh}
+    blocks = skeleton(en_text).split("\n")
+    # the skeleton's sections, by id
+    sk, current = {}, None
+    for line in blocks:
+        h = _heading(line)
+        if h:
+            current = h[1]
+        if current is not None:
+            sk.setdefault(current, []).append(line)
+    zh_lines = zh_text.split("\n")
+    starts = {}
+    for n, line in enumerate(zh_lines):
+        h = _heading(line)
+        if h:
+            starts[h[1]] = n
+    out_insert = []  # (line index in zh_lines, lines)
+    for i, e in enumerate(en):
+        if e.id in have:
+            continue
+        following = next((f.id for f in en[i + 1:] if f.id in have), None)
+        at = starts[following] if following else len(zh_lines)
+        out_insert.append((at, sk[e.id] + [""]))
+    for at, lines in sorted(out_insert, key=lambda x: x[0], reverse=True):
+        zh_lines[at:at] = lines
+    return "\n".join(zh_lines), [e.id for e in en if e.id not in have]
 
 
 # --- which pages, and where their texts are ---------------------------------------------------
@@ -325,6 +381,8 @@ def on_config(config):
     _build.update(zh=_is_zh(config), names={name for name, _, _ in pages()}, notebook_ids={})
     if _build["zh"]:
         _write_notebooks()
+        if os.environ.get("ZH_SERVED_AT"):  # scripts/serve: readers reach it through the English server
+            config.site_url = os.environ["ZH_SERVED_AT"]
     return config
 
 
@@ -343,9 +401,28 @@ def _write_notebooks():
         where = str(zh_path.relative_to(ROOT))
         try:
             merged_sections = chinese_sections(zh_path.read_text(encoding="utf-8"), where)
-            match(english_sections(notebook_text(en_path)), merged_sections, where)
+            states = status(english_sections(notebook_text(en_path)), merged_sections, where)
         except TranslationError as e:
             raise _fail(str(e)) from None
+        out = NOTEBOOKS / name
+        out.parent.mkdir(parents=True, exist_ok=True)
+        nb = json.loads(en_path.read_text(encoding="utf-8"))
+        if any(state in ("missing", "code", "orphan") for state in states.values()):
+            # The Chinese sections no longer fit the English notebook: show it in English, and say so.
+            nb["cells"].insert(1, {"cell_type": "markdown", "id": "zh-notice", "metadata": {}, "source": (
+                '<div class="admonition warning"><p class="admonition-title">本笔记本的译文需要更新</p>'
+                "<p>英文原文的章节或代码单元已有增减，中文译文暂时对不上，下面先显示英文原文。</p></div>")})
+            _write_if_changed(out, nb)
+            continue
+        url = name[: -len(".ipynb")] + "/"
+        for section in merged_sections:
+            state = states[section.id]
+            if state != "ok":  # the notice as HTML: the notebook's Markdown has no admonitions
+                title, text = NOTICES[state]
+                link = (f'<a href="{_english_url(url, "#" + section.id)}" hreflang="en">'
+                        f'{LINK_TEXT.get(state, "在英文版中阅读本节")}</a>')
+                section.lines[0:0] = ["", f'<div class="admonition warning mg-translation"><p class="admonition-title">'
+                                      f"{title}</p><p>{text.format(link=link)}</p></div>", ""]
         _build["notebook_ids"][name] = [s.id for s in merged_sections]
         prose, chunks = [], []
         for s in merged_sections:
@@ -356,7 +433,6 @@ def _write_notebooks():
                 else:
                     prose.append(line)
         chunks.append("\n".join(prose).strip("\n"))
-        nb = json.loads(en_path.read_text(encoding="utf-8"))
         cells, text = [], iter(chunks)
 
         def prose_cell():  # the Chinese text that stands where English markdown cells stood
@@ -374,11 +450,13 @@ def _write_notebooks():
                 after_code = False
         prose_cell()
         nb["cells"] = cells
-        out = NOTEBOOKS / name
-        out.parent.mkdir(parents=True, exist_ok=True)
-        data = json.dumps(nb, ensure_ascii=False, indent=1) + "\n"
-        if not out.exists() or out.read_text(encoding="utf-8") != data:
-            out.write_text(data, encoding="utf-8")
+        _write_if_changed(out, nb)
+
+
+def _write_if_changed(path, nb):
+    data = json.dumps(nb, ensure_ascii=False, indent=1) + "\n"
+    if not path.exists() or path.read_text(encoding="utf-8") != data:
+        path.write_text(data, encoding="utf-8")
 
 
 def _english_url(file_url, fragment=""):
@@ -386,28 +464,35 @@ def _english_url(file_url, fragment=""):
     return "../" * (file_url.count("/") + 1) + file_url + fragment
 
 
+NOTICES = {  # what a Chinese page says under the heading of a section that is not up to date
+    "stale": ("英文原文已更新", "本节译自英文原文的较早版本，英文原文此后有改动，译文尚未跟上。请以{link}为准。"),
+    "untranslated": ("本节尚未翻译", "下面暂为英文原文，中文译文还在路上。也可以{link}。"),
+    "missing": ("本节尚未翻译", "这是英文原文新增的一节，下面暂为英文原文。也可以{link}。"),
+    "code": ("英文原文已更新", "英文原文本节的代码块有增减，译文对不上，下面暂为英文原文。也可以{link}。"),
+}
+LINK_TEXT = {"stale": "英文原文"}
+
+
 def notice(file_url, section, state):
-    link = _english_url(file_url, f"#{section.id}")
-    if state == "stale":
-        return (f'!!! warning "英文原文已更新"\n    本节译自英文原文的较早版本，英文原文此后有改动，译文尚未跟上。'
-                f'请以[英文原文]({link}){{ hreflang=en }}为准。')
-    return (f'!!! warning "本节尚未翻译"\n    下面暂为英文原文，中文译文还在路上。'
-            f'[在英文版中阅读本节]({link}){{ hreflang=en }}。')
+    title, text = NOTICES[state]
+    url = _english_url(file_url, f"#{section.id}")
+    link = f"[{LINK_TEXT.get(state, '在英文版中阅读本节')}]({url}){{ hreflang=en }}"
+    return f'!!! warning mg-translation "{title}"\n    ' + text.format(link=link)
 
 
 _LINK = re.compile(r"\]\((?P<target>[^)#\s]+\.md)(?P<fragment>#[^)\s]*)?\)")
 
 
 def _english_links(text, name, names):
-    """Links to pages that have no Chinese version (API reference, contributing, changelog) go to
-    the English page."""
+    """Links to pages that have no Chinese version (API reference, the engine's source, contributing,
+    changelog) go to the English page."""
     here = Path(name).parent
 
     def repl(m):
         target = (here / m["target"]).as_posix()
         import posixpath
         target = posixpath.normpath(target)
-        if target in names or not (EN_DOCS / target).exists():
+        if target in names:
             return m[0]
         url = target[:-3] + "/" if not target.endswith("index.md") else target[:-len("index.md")]
         depth = name.count("/") + (0 if name.endswith("index.md") else 1)
@@ -423,7 +508,16 @@ def on_files(files, config):
     if not _build["zh"]:
         return files
     from mkdocs.structure.files import File
-    names = _build["names"] | NOT_TRANSLATIONS
+    names = {f.src_uri for f in files} | _build["names"]  # its own pages (docs/hooks/includes.py adds none)
+    for name in wanted():  # a page not translated at all is the English page, under a notice
+        if name not in _build["names"] and not name.endswith(".ipynb") and files.get_file_from_path(name) is None:
+            text = english_text(name)
+            first = text.index("\n") + 1 if text.startswith("#") else 0
+            file = File(name, str(EN_DOCS), config.site_dir, config.use_directory_urls)
+            file.content_string = _english_links(text[:first] + "\n" + (
+                '!!! warning mg-translation "本页尚未翻译"\n    下面暂为英文原文。\n\n') + text[first:], name, names)
+            file.abs_src_path = str(EN_DOCS / name)
+            files.append(file)
     for name, en_path, zh_path in pages():
         if name.endswith(".ipynb"):
             old = files.get_file_from_path(name)
@@ -494,6 +588,75 @@ def on_post_page(output, page, config):
     return output
 
 
+# --- publishing: one `mkdocs build` (as mike runs it) that makes both editions ----------------------
+
+def on_post_build(config):
+    """With BUILD_ZH=1, the English build builds the Chinese edition into its zh/ folder afterwards,
+    in a process of its own, with the same environment (BUILD_CACHE: page code runs once). mike
+    deploys what one `mkdocs build` makes, so .github/workflows/publish.yml sets it."""
+    if _build["zh"] or os.environ.get("BUILD_ZH") != "1":
+        return
+    import subprocess
+    import sys
+    from mkdocs.exceptions import PluginError
+    env = {**os.environ, "BUILD_ZH": "", "SITE_URL_ZH": config.site_url.rstrip("/") + "/zh/"}
+    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-f",
+                           str(ROOT / "mkdocs.zh.yml"), "-d", str(Path(config.site_dir) / "zh")],
+                          env=env, capture_output=True, text=True)
+    if proc.returncode:
+        raise PluginError(f"the Chinese edition (mkdocs.zh.yml) does not build:\n{proc.stdout}{proc.stderr}")
+
+
+# --- serving both editions: scripts/serve ---------------------------------------------------------
+# The Chinese edition has its own `mkdocs serve` (its own watcher, rebuilds and live reload), on the
+# port ZH_SERVE names; the English one forwards /zh/ to it, and the live-reload polls of Chinese
+# pages, so that the reader sees one site, switch and all, on one origin.
+
+def on_serve(server, config, builder):
+    target = os.environ.get("ZH_SERVE")
+    if _build["zh"] or not target:
+        return server
+    serve = server._serve_request
+    zh = server.mount_path + "zh"
+
+    def serve_request(environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        referer = urllib.parse.urlsplit(environ.get("HTTP_REFERER", "")).path
+        if path == zh or path.startswith(zh + "/") or (path.startswith("/livereload/") and referer.startswith(zh + "/")):
+            return _forward(target, environ, start_response)
+        return serve(environ, start_response)
+
+    server._serve_request = serve_request
+    return server
+
+
+def _forward(target, environ, start_response):
+    url = f"http://{target}{urllib.parse.quote(environ.get('PATH_INFO', ''))}"
+    if environ.get("QUERY_STRING"):
+        url += "?" + environ["QUERY_STRING"]
+    request = urllib.request.Request(url, headers={"Referer": environ.get("HTTP_REFERER", "")})
+    try:
+        with _NO_REDIRECTS.open(request, timeout=120) as response:
+            status, headers, body = f"{response.status} {response.reason}", response.headers, response.read()
+    except urllib.error.HTTPError as e:
+        status, headers, body = f"{e.code} {e.reason}", e.headers, e.read()
+    except OSError as e:
+        start_response("502 Bad Gateway", [("Content-Type", "text/plain; charset=utf-8")])
+        return [f"The Chinese edition's server ({target}) does not answer yet: it may still be building "
+                f"({type(e).__name__}). Reload in a moment.".encode()]
+    keep = [(k, v) for k, v in headers.items() if k.lower() in ("content-type", "location", "cache-control")]
+    start_response(status, keep + [("Content-Length", str(len(body)))])
+    return [body]
+
+
+class _KeepRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # the browser follows a redirect itself
+
+
+_NO_REDIRECTS = urllib.request.build_opener(_KeepRedirects)
+
+
 # --- the command: scripts/translations ---------------------------------------------------------
 
 def report():
@@ -505,19 +668,20 @@ def report():
             rows.append((name, "", "missing"))
             continue
         en = english_sections(english_text(name))
-        zh = chinese_sections(path.read_text(encoding="utf-8"), str(path.relative_to(ROOT)))
-        match(en, zh, str(path.relative_to(ROOT)))
-        rows += [(name, sid, state) for sid, state in status(en, zh).items() if state != "ok"]
+        where = str(path.relative_to(ROOT))
+        zh = chinese_sections(path.read_text(encoding="utf-8"), where)
+        rows += [(name, sid, state) for sid, state in status(en, zh, where).items() if state != "ok"]
     return rows
 
 
 def main(argv):
     import argparse
     parser = argparse.ArgumentParser(prog="scripts/translations", description=(
-        "The Chinese edition's state. Without a command: list every stale or untranslated section "
-        "and every missing page (exit status 1 if there is one)."))
+        "The Chinese edition's state. Without a command: list every section that is not up to date "
+        "(stale, untranslated, missing, code, orphan) and every missing page; exit status 1 if there is one."))
     sub = parser.add_subparsers(dest="command")
-    sk = sub.add_parser("start", help="write zh/ skeletons (English prose, [[code]] for code) to translate")
+    sk = sub.add_parser("start", help="write zh/ skeletons (English prose, [[code]] for code) to translate; "
+                        "on an existing page, add the sections it lacks")
     sk.add_argument("pages", nargs="+", help="docs-relative names, e.g. overview.md examples/moons.ipynb")
     st = sub.add_parser("stamp", help="record that a page's sections now translate today's English")
     st.add_argument("page")
@@ -527,7 +691,11 @@ def main(argv):
         for name in args.pages:
             path = chinese_path(name)
             if path.exists():
-                raise SystemExit(f"{path.relative_to(ROOT)} exists already")
+                text, added = add_missing(english_text(name), path.read_text(encoding="utf-8"),
+                                          str(path.relative_to(ROOT)))
+                path.write_text(text, encoding="utf-8")
+                print(f"{path.relative_to(ROOT)}: added the sections {added or 'none'} in English, to translate")
+                continue
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(skeleton(english_text(name)), encoding="utf-8")
             print(f"wrote {path.relative_to(ROOT)}")
@@ -542,9 +710,11 @@ def main(argv):
     rows = report()
     for name, sid, state in rows:
         print(f"{state:12} {name}{'#' + sid if sid else ''}")
-    counts = {s: sum(r[2] == s for r in rows) for s in ("stale", "untranslated", "missing")}
-    print(f"{counts['stale']} stale, {counts['untranslated']} untranslated sections, "
-          f"{counts['missing']} missing pages")
+    pages_missing = sum(1 for r in rows if not r[1])
+    sections = [r[2] for r in rows if r[1]]
+    print(f"{sections.count('stale')} stale, {len(sections) - sections.count('stale')} untranslated "
+          f"sections (of which {sections.count('missing')} missing, {sections.count('code')} with other "
+          f"code, {sections.count('orphan')} orphaned), {pages_missing} missing pages")
     return 1 if rows else 0
 
 

@@ -35,6 +35,9 @@ EXCLUDED = {
     "/reference/": "the API reference, generated from docstrings: its ids are the code's names",
     "/print_page/": "the course on one page: its ids are the listed ones, prefixed by page",
     "/404.html": "not a page",
+    "/zh/source/": "as /source/, in the Chinese edition",
+    "/zh/print_page/": "as /print_page/, in the Chinese edition",
+    "/zh/404.html": "not a page",
 }
 HEADER = f"""\
 # Every published link into this site: <page path>#<heading id>, one per line, sorted.
@@ -47,7 +50,7 @@ HEADER = f"""\
 #   content now lives, as `<a id="old-id" data-kept-anchor></a>` before that place. If it really must
 #   go, --update drops it: that breaks links, so say so in docs/changelog.md.
 # Paths are relative to the root of one version of the site: /overview/#overview is
-# <site url><version>/overview/#overview.
+# <site url><version>/overview/#overview. The Chinese edition's are under /zh/, with the same ids.
 # Not listed:
 """ + "".join(f"# - {path}: {why}\n" for path, why in EXCLUDED.items())
 
@@ -128,12 +131,15 @@ def write_registry(entries, path=REGISTRY):
 
 
 def build(site_dir):
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-q",
-                           "-f", str(ROOT / "mkdocs.yml"), "-d", str(site_dir)],
-                          cwd=ROOT, env=env, capture_output=True, text=True)
-    if proc.returncode:
-        sys.exit(f"the site does not build:\n{proc.stdout}{proc.stderr}")
+    """Both editions, as scripts/build builds them: English, then Chinese into zh/, one cache."""
+    with tempfile.TemporaryDirectory() as cache:
+        env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "BUILD_CACHE": cache}
+        for config, dest in (("mkdocs.yml", site_dir), ("mkdocs.zh.yml", Path(site_dir) / "zh")):
+            proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-q",
+                                   "-f", str(ROOT / config), "-d", str(dest)],
+                                  cwd=ROOT, env=env, capture_output=True, text=True)
+            if proc.returncode:
+                sys.exit(f"{config}: the site does not build:\n{proc.stdout}{proc.stderr}")
 
 
 def main(argv=None):

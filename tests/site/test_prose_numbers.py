@@ -15,6 +15,7 @@ import re
 import pytest
 from pytest_codeblocks.main import extract_from_buffer
 
+import translation  # docs/hooks/translation.py (tests/site/conftest.py puts docs/hooks on the path)
 from conftest import ROOT
 
 PAGES = sorted((ROOT / "docs").glob("*.md")) + sorted((ROOT / "docs" / "build-it").glob("*.md"))
@@ -78,8 +79,8 @@ def sentences(lines):
     if current:
         found.append((start, " ".join(current)))
     split = []
-    for lineno, text in found:
-        split += [(lineno, s) for s in re.split(r"(?<=[.!?])\s+(?=[A-Z\[(*_`\"'])", text)]
+    for lineno, text in found:  # English sentences end at ". " before a capital; Chinese ones at 。！？
+        split += [(lineno, s) for s in re.split(r"(?<=[.!?])\s+(?=[A-Z\[(*_`\"'])|(?<=[。！？])", text) if s]
     return split
 
 
@@ -114,12 +115,18 @@ def untied_numbers(text):
 
 
 VIOLATIONS = {_id(p): untied_numbers(p.read_text(encoding="utf-8")) for p in PAGES}
+# The Chinese pages (zh/docs/), as the Chinese build reads them: their prose around the English code.
+ZH_PAGES = {f"zh/{name}": translation.merge(en.read_text(encoding="utf-8"), zh.read_text(encoding="utf-8"),
+                                            name, lambda section, state: "")
+            for name, en, zh in translation.pages() if name.endswith(".md") and en.exists()}
+VIOLATIONS.update({name: untied_numbers(text) for name, text in ZH_PAGES.items()})
 
 
-@pytest.mark.parametrize("page", PAGES, ids=_id)
+@pytest.mark.parametrize("page", [_id(p) for p in PAGES] + sorted(ZH_PAGES))
 def test_every_long_number_in_prose_is_printed_on_its_page_or_quoted_from_the_video(page):
-    left = [f"line {line}: {number}" for line, number in VIOLATIONS[_id(page)]]
-    assert not left, (f"{_id(page)}: numbers of four or more significant digits typed in prose, neither in a "
+    left = [f"line {line}: {number}" for line, number in VIOLATIONS[page]]
+    where = " (line numbers of the page with the English code put in)" if page.startswith("zh/") else ""
+    assert not left, (f"{page}{where}: numbers of four or more significant digits typed in prose, neither in a "
                       f"checked output of the page nor in a sentence with a video link: {'; '.join(left)}")
 
 
@@ -133,6 +140,9 @@ def test_the_rule_catches_an_untied_number_and_accepts_the_two_ties():
     code_input = page.replace("0.0178 here", "b = 6.8813735870195432 here").replace("print(0.017834, 2.5)", "b = 6.8813735870195432")
     assert untied_numbers(code_input) == []  # a number the page's code uses
     assert untied_numbers(code_input.replace("b = 6.8813735870195432\n```", "b = 6.88137358701954\n```")) == [(3, "6.8813735870195432")]
+    zh = "# 一页\n\n损失降到 0.8814。见 [1:02:03](video:3723)。\n"
+    assert untied_numbers(zh) == [(3, "0.8814")]  # a Chinese sentence ends at 。
+    assert untied_numbers(zh.replace("。见", "，见")) == []
     for short in ("2.5", "0.001", "10,000", "2022", "`random.seed(1337)`", "v0.1.0", "1:23:45"):
         assert untied_numbers(page.replace("0.0178 here", short + " here")) == [], short
     for typed in ("1,234", "12.34", "`6.8813735870195432`", "$\\tanh(0.8814)$", "-3.142", "1.234e-5", "1056"):
