@@ -259,7 +259,7 @@ def _steps_list(steps, up, where):
         link = f"{s.id}.md" if here == "build-it/" else f"{up}build-it/{s.id}.md"
         if _language[0] == "zh":
             zh = _zh["steps"][s.id]
-            rows.append(f'{i}. <span class="mg-buildit-mark" data-step="{s.id}"></span>[{zh["title"]}]({link})：'
+            rows.append(f'{i}. <span class="mg-buildit-mark" data-step="{s.id}"></span>[{zh["title"]}]({link})——'
                         f'{zh["goal"]}（视频 {_video(s.video)}，见{_chapter_link(s.chapter, up)}）')
             continue
         rows.append(f'{i}. <span class="mg-buildit-mark" data-step="{s.id}"></span>[{s.title}]({link}): {s.goal} '

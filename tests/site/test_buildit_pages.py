@@ -106,7 +106,7 @@ def test_the_step_list_and_the_checks_read_in_chinese(chinese):
     out = _render("<!-- buildit:steps -->\n", "build-it/index.md")
     for i, s in enumerate(chinese.STEPS, start=1):
         zh = texts["steps"][s.id]
-        assert f'{i}. <span class="mg-buildit-mark" data-step="{s.id}"></span>[{zh["title"]}]({s.id}.md)：{zh["goal"]}（视频 ' in out
+        assert f'{i}. <span class="mg-buildit-mark" data-step="{s.id}"></span>[{zh["title"]}]({s.id}.md)——{zh["goal"]}（视频 ' in out
         assert s.goal not in out
     assert "第 4 章《[从核心 Value 对象及其可视化开始](../value-object.md)》）" in out
     assert "(video " not in out and "chapter " not in out
