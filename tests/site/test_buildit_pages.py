@@ -167,7 +167,7 @@ def _load(tmp_path, text):
 def test_a_check_without_chinese_text_is_named(package, tmp_path):
     real = (ROOT / "zh" / "buildit.yml").read_text(encoding="utf-8")
     assert _load(tmp_path, real)["checks"]["used_twice_mul"]["does"]
-    no_hint = re.sub(r"(    used_twice_mul:\n      does: .*\n)      hint: .*\n", r"\1", real)
+    no_hint = re.sub(r"(    used_twice_mul:\n(      en: .*\n)?      does: .*\n)      hint: .*\n", r"\1", real)
     assert no_hint != real
     with pytest.raises(PluginError, match=r"zh/buildit.yml has no Chinese hint for the check 'used_twice_mul' "
                                           r"of step 'accumulate' in buildit/checks.py \(“`b = a \* a"):
@@ -202,3 +202,45 @@ def test_the_chinese_step_titles_are_the_pages_titles(chinese):
     with pytest.raises(PluginError, match=r"build-it/closures.md: the title '# 第 6 步：反向闭包' is not the "
                                           r"step's, '# 第 6 步：每种运算一个反向闭包'"):
         _render("# 第 6 步：反向闭包 { #closures }\n\n<!-- buildit:step closures -->\n")
+
+
+def test_no_chinese_track_text_is_stale(package):
+    """Every entry of zh/buildit.yml translates today's English (`python docs/hooks/track.py` lists none)."""
+    import buildit
+    from buildit import checks
+    assert hook.load_chinese(ROOT / "zh" / "buildit.yml", buildit.STEPS, checks.CHECKS)["stale"] == []
+
+
+def test_an_english_edit_shows_beside_the_stale_chinese(chinese, tmp_path, monkeypatch):
+    """A check's description and a step's goal edited in English: the Chinese build still builds, and
+    shows today's English beside the Chinese that translates the old; the editor's report falls back
+    to the English for that check. Stamping (after the Chinese is brought up to date) clears it."""
+    from buildit import checks
+    old = checks.CHECKS["accumulate"][1]
+
+    def used_twice_mul(code):
+        """`b = a * a; b.backward()` gives a.grad 6.0 with a = 3.0, from both uses"""
+    used_twice_mul.hint, used_twice_mul.carried = old.hint, old.carried
+    edited = {k: [used_twice_mul if fn is old else fn for fn in v] for k, v in checks.CHECKS.items()}
+    steps = [dataclasses.replace(s, goal=s.goal + " and more") if s.id == "more-ops" else s for s in chinese.STEPS]
+    path = tmp_path / "buildit.yml"
+    path.write_text((ROOT / "zh" / "buildit.yml").read_text(encoding="utf-8"), encoding="utf-8")
+    texts = hook.load_chinese(path, steps, edited)
+    assert texts["stale"] == ["steps: more-ops", "checks: accumulate: used_twice_mul"]
+    monkeypatch.setattr(checks, "CHECKS", edited)
+    monkeypatch.setattr(chinese, "STEPS", steps)
+    monkeypatch.setitem(hook._zh, "steps", texts["steps"])
+    monkeypatch.setitem(hook._zh, "checks", texts["checks"])
+    listed = _render("<!-- buildit:checks accumulate -->\n", "build-it/index.md")
+    zh = _zh_texts()["checks"]["accumulate"]
+    assert f"- {zh['used_twice_mul']['does']}（英文原文已更新：{used_twice_mul.__doc__}）" in listed
+    assert f"- {zh['used_twice_add']['does']}\n" in listed
+    steps_list = _render("<!-- buildit:steps -->\n", "build-it/index.md")
+    assert "（英文原文已更新：More operations: numbers on either side" in steps_list and "and more）（视频 " in steps_list
+    editor = _render("<!-- buildit:editor accumulate -->\n", "build-it/index.md")
+    carried = json.loads(html.unescape(re.search(r' data-texts="([^"]*)"', editor)[1]))
+    assert old.__doc__ not in carried and used_twice_mul.__doc__ not in carried
+    assert checks.CHECKS["accumulate"][0].__doc__ in carried
+    hook.stamp_chinese(path, steps, edited)
+    assert hook.load_chinese(path, steps, edited)["stale"] == []
+    assert path.read_text(encoding="utf-8").count("\n    en: ") == len(steps)
