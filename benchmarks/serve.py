@@ -21,6 +21,10 @@ session (there should be none). The machine's load average is printed before and
 round: on a shared machine the figures are only as good as the quiet they were taken in.
 
     .venv/bin/python benchmarks/serve.py [--repeats 3] [--page docs/value-object.md]
+    .venv/bin/python benchmarks/serve.py --zh      # the Chinese edition's serve (scripts/serve's second)
+
+With --zh it measures the Chinese edition's `mkdocs serve` (mkdocs.zh.yml, served under /zh/): an
+edit of a Chinese page (zh/docs/value-object.md) and its undo; the engine steps are left out.
 """
 import argparse
 import os
@@ -51,15 +55,16 @@ def free_port():
 class Serve:
     """`mkdocs serve` on the copy, its log read line by line in a thread."""
 
-    def __init__(self, project, cache):
+    def __init__(self, project, cache, zh=False):
         self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}/"
-        env = {**os.environ, "BUILD_CACHE": str(cache), "NO_MKDOCS_2_WARNING": "1",
+        self.url = f"http://127.0.0.1:{self.port}/" + ("zh/" if zh else "")
+        env = {**os.environ, "BUILD_CACHE": str(cache), "NO_MKDOCS_2_WARNING": "1", "SITE_URL_ZH": self.url,
                "PYTHONPATH": str(project)}  # the copy's engine, for the page code and the notebook kernels
         env.pop("BUILD_CACHE_FRESH", None)
         self.start = time.perf_counter()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{self.port}"],
+            [sys.executable, "-m", "mkdocs", "serve", "-f", "mkdocs.zh.yml" if zh else "mkdocs.yml",
+             "--dev-addr", f"127.0.0.1:{self.port}"],
             cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         self.lines, self.builds, self.reuse = [], [], []
         self.cond = threading.Condition()
@@ -135,12 +140,12 @@ def undo(path, text):
     return time.perf_counter()
 
 
-def one_round(project, cache, page, n):
+def one_round(project, cache, page, n, zh=False):
     """The figures of one round, and the WARNING lines its serve sessions logged."""
     out, warned = {}, []
     engine = project / "micrograd" / "engine.py"
     page_text, engine_text = (project / page).read_text(encoding="utf-8"), engine.read_text(encoding="utf-8")
-    serve = Serve(project, cache)
+    serve = Serve(project, cache, zh)
     try:
         out["first build: home page served"] = serve.wait_page("")
         out["first build: MkDocs' figure"] = serve.wait_build(1)
@@ -150,6 +155,8 @@ def one_round(project, cache, page, n):
                  ("engine edit", lambda: edit(engine, f"\n# {comment}\n"), "source/engine/", comment, False),
                  ("engine undo", lambda: undo(engine, engine_text), "source/engine/", comment, True),
                  ("page undo", lambda: undo(project / page, page_text), slug, marker, True)]
+        if zh:
+            steps = [steps[0], steps[3]]
         for build, (name, act, path, needle, absent) in enumerate(steps, start=2):
             cpu = serve.cpu()
             saved = act()
@@ -161,7 +168,7 @@ def one_round(project, cache, page, n):
     finally:
         serve.stop()
         warned += serve.warnings()
-    serve = Serve(project, cache)  # nothing changed since the last build
+    serve = Serve(project, cache, zh)  # nothing changed since the last build
     try:
         out["warm restart: home page served"] = serve.wait_page("")
         out["warm restart: MkDocs' figure"] = serve.wait_build(1)
@@ -175,15 +182,18 @@ def one_round(project, cache, page, n):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--repeats", type=int, default=3)
-    ap.add_argument("--page", default="docs/value-object.md", help="the chapter page to edit")
+    ap.add_argument("--page", help="the chapter page to edit (default docs/value-object.md; "
+                                   "with --zh, zh/docs/value-object.md)")
+    ap.add_argument("--zh", action="store_true", help="the Chinese edition's serve")
     args = ap.parse_args()
+    args.page = args.page or ("zh/docs/value-object.md" if args.zh else "docs/value-object.md")
     print(f"load average before: {_load()}, {os.cpu_count()} CPUs", flush=True)
     rounds, warned = [], []
     with tempfile.TemporaryDirectory(prefix="serve-bench-") as tmp:
         for n in range(args.repeats):
             project, cache = Path(tmp) / f"project{n}", Path(tmp) / f"cache{n}"  # cache starts empty
             copy_project(project)
-            figures, warnings = one_round(project, cache, args.page, n)
+            figures, warnings = one_round(project, cache, args.page, n, args.zh)
             rounds.append(figures)
             warned += warnings
             print(f"round {n + 1}: " + ", ".join(f"{k} {_show(v)}" for k, v in figures.items())

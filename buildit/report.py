@@ -12,9 +12,9 @@ in the step that introduced it). The file *reaches* every step up to the first o
 one included (the step being worked on, reported with its failure); the steps after it are *not
 reached*: listed, with their checks as not run, so that an assignment's list of checks, and its
 maximum score, is the same for every submission. One exception: a one-off check (not carried
-forward: step 3's `backprop_neuron`, step 4's neuron called by hand) counts as passed once the file
+forward: step 5's `backprop_neuron`, step 6's neuron called by hand) counts as passed once the file
 passes a check of a later step of the track (inside the assignment or past it), whose code replaces
-it: the finished track's code no longer has step 3's function, and still gets every point. `grade`
+it: the finished track's code no longer has step 5's function, and still gets every point. `grade`
 exits 0 only when every step of the assignment passes, so `grade FILE --upto STEP` says whether the
 file has reached STEP: one test per step in a course's autograder.
 

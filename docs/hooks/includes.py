@@ -53,8 +53,12 @@ CODEBASES = {
 }
 
 
+def _zh(config):
+    return str(config.theme.get("language", "en")).startswith("zh")
+
+
 def on_files(files, config):
-    if str(config.theme.get("language", "en")).startswith("zh"):
+    if _zh(config):
         return files  # the Chinese edition links to the English source pages (hooks/translation.py)
     for base in CODEBASES.values():
         for path in sorted(base.package_dir(config).glob("*.py")):
@@ -73,8 +77,12 @@ def on_page_markdown(markdown, page, config, files):
             raise PluginError(f"{page.file.src_uri}: ```source block: {e}") from None
         # A link to the generated page's Markdown file, so MkDocs checks the file and the line
         # anchor (on_page_content below makes the line anchors visible to that check).
-        link = posixpath.relpath(f"source/{base.page}{path.stem}.md", posixpath.dirname(page.file.src_uri) or ".")
-        caption = f"[`{base.shown}{path.name}`, lines {start}–{end}]({link}#{LINE_ANCHOR}{start})"
+        if _zh(config):  # the Chinese edition has no source pages: the English one's, by URL
+            link = "../" * (page.url.count("/") + 1) + f"source/{base.page}{path.stem}/"
+            caption = f"[`{base.shown}{path.name}`，第 {start}–{end} 行]({link}#{LINE_ANCHOR}{start})"
+        else:
+            link = posixpath.relpath(f"source/{base.page}{path.stem}.md", posixpath.dirname(page.file.src_uri) or ".")
+            caption = f"[`{base.shown}{path.name}`, lines {start}–{end}]({link}#{LINE_ANCHOR}{start})"
         title = ref.split(".", 2)[2] if ref.count(".") > 1 else f"{base.shown}{path.name}"
         fence = f'```python linenums="{start}" title="{title}"\n{code}```\n{caption}' + "{ .mg-source-link }"
         return textwrap.indent(fence, m.group("indent"), lambda line: True)

@@ -18,6 +18,7 @@ as one `[[code]]`; its translation is zh/examples/<name>.md.
 import hashlib
 import json
 import os
+import posixpath
 import re
 import textwrap
 import urllib.error
@@ -489,9 +490,7 @@ def _english_links(text, name, names):
     here = Path(name).parent
 
     def repl(m):
-        target = (here / m["target"]).as_posix()
-        import posixpath
-        target = posixpath.normpath(target)
+        target = posixpath.normpath((here / m["target"]).as_posix())
         if target in names:
             return m[0]
         url = target[:-3] + "/" if not target.endswith("index.md") else target[:-len("index.md")]
