@@ -21,12 +21,75 @@
   let checksText = null;
   let current = null;  // the step view bound to the page being shown
 
+  // The interface's words, in the page's language (the Chinese edition's pages are lang="zh-CN").
+  // The checks' own messages, and Python's, stay as the checks print them; a Chinese step page
+  // carries its checks' Chinese descriptions and hints (data-texts, docs/hooks/track.py).
+  const WORDS = {
+    en: {
+      intro: (n) => `Write step ${n} here. It starts from your code of the step before (or from its reference solution). ` +
+        "Your code is kept in this browser only and never sent anywhere; Check runs the step's checks on it, in this page.",
+      checking: "Checking… (the first Check of a visit starts Python in this page: a few seconds)",
+      printed: "Your code printed:",
+      passes: (n, count) => `Step ${n} passes: all ${count} checks.`,
+      notYet: (message) => `Not yet: ${message}`,
+      hint: "Hint: ",
+      stopped: "Stopped. The next Check starts Python afresh.",
+      couldNot: (message) => `The check could not run: ${message}`,
+      check: "Check",
+      checkTitle: "Run the step's checks on your code (Ctrl+Enter in the editor)",
+      stop: "Stop",
+      reset: "Reset this step",
+      wasReset: (n) => `Step ${n} is back to its starter code.`,
+      solution: "Show the reference solution",
+      editor: (n) => `Your code for step ${n}, editable`,
+      checked: "Checked in this browser",
+      done: "(done) ",
+      trackIntro: "Each step page has an editor and a Check button that runs the step's checks in this page. " +
+        "Your code and your progress are kept in this browser's local storage only: nothing is sent anywhere.",
+      erase: "Erase my code and progress",
+      eraseConfirm: "Erase your code and progress of every step, in this browser?",
+      erased: "Your code and progress are erased.",
+      httpError: (status) => `HTTP ${status} for the checks`,
+      notLoaded: "the checks did not load",
+      crashed: "the checks failed",
+    },
+    zh: {
+      intro: (n) => `在这里写第 ${n} 步。起点是你上一步的代码（或者上一步的参考答案）。` +
+        "你的代码只保存在这个浏览器里，不会发送到任何地方；“检查”会在本页里对它运行这一步的检查。",
+      checking: "正在检查……（每次访问的第一次检查要先在本页启动 Python，需要几秒钟）",
+      printed: "你的代码打印了：",
+      passes: (n, count) => `第 ${n} 步通过：${count} 项检查全部通过。`,
+      notYet: (message) => `还没通过：${message}`,
+      hint: "提示：",
+      stopped: "已停止。下一次检查会重新启动 Python。",
+      couldNot: (message) => `检查没能运行：${message}`,
+      check: "检查",
+      checkTitle: "对你的代码运行这一步的检查（在编辑器里按 Ctrl+Enter）",
+      stop: "停止",
+      reset: "重置这一步",
+      wasReset: (n) => `第 ${n} 步已恢复为起点代码。`,
+      solution: "查看参考答案",
+      editor: (n) => `你第 ${n} 步的代码，可编辑`,
+      checked: "已在这个浏览器里通过检查",
+      done: "（已完成）",
+      trackIntro: "每一步的页面上都有一个编辑器和一个“检查”按钮，在本页里运行这一步的检查。" +
+        "你的代码和进度只保存在这个浏览器的本地存储里，不会发送到任何地方。",
+      erase: "清除我的代码和进度",
+      eraseConfirm: "要清除这个浏览器里每一步的代码和进度吗？",
+      erased: "你的代码和进度已清除。",
+      httpError: (status) => `下载检查代码时出错（HTTP ${status}）`,
+      notLoaded: "检查代码没能加载",
+      crashed: "检查本身出错了",
+    },
+  };
+  let words = WORDS.en;
+
   const available = () => typeof window.mgPython === "object" && typeof WebAssembly === "object" &&
     location.protocol !== "file:";
 
   function checksSource() {
     checksText ??= fetch(new URL("buildit/checks.py", base)).then((r) => {
-      if (!r.ok) throw new Error(`HTTP ${r.status} for the checks`);
+      if (!r.ok) throw new Error(words.httpError(r.status));
       return r.text();
     });
     checksText.catch(() => { checksText = null; });
@@ -35,10 +98,10 @@
 
   async function runChecks(step, source) {
     const load = await window.mgPython.exec(await checksSource(), { ns: "buildit", fresh: true, filename: "buildit/checks.py" });
-    if (!load.ok) throw new Error(load.error?.traceback || "the checks did not load");
+    if (!load.ok) throw new Error(load.error?.traceback || words.notLoaded);
     const call = `import json\nprint(json.dumps(check(${JSON.stringify(step)}, ${JSON.stringify(source)}).as_dict()))`;
     const r = await window.mgPython.exec(call, { ns: "buildit", filename: "<check>" });
-    if (!r.ok) throw new Error(r.error?.traceback || "the checks failed");
+    if (!r.ok) throw new Error(r.error?.traceback || words.crashed);
     return JSON.parse(r.stdout.trim().split("\n").pop());
   }
 
@@ -68,7 +131,7 @@
   function hintOf(text) {
     const p = para("", "mg-buildit-hint");
     const b = document.createElement("strong");
-    b.textContent = "Hint: ";
+    b.textContent = words.hint;
     p.append(b, text);
     return p;
   }
@@ -81,7 +144,7 @@
   function solutionButton(step) {
     const fold = solutionFold(step);
     if (!fold) return document.createTextNode("");
-    return button("Show the reference solution", () => {
+    return button(words.solution, () => {
       fold.open = true;
       fold.scrollIntoView({ block: "start" });
       fold.querySelector("summary")?.focus();
@@ -107,11 +170,12 @@
     const { step, prev, number } = holder.dataset;
     const starter = holder.dataset.starter;
     const view = { step, busy: false };
+    let texts = {};  // the Chinese edition: {English description: [Chinese description, Chinese hint]}
+    try { texts = JSON.parse(holder.dataset.texts || "{}"); } catch (e) { /* none: the checks' own words */ }
     current = view;
     let loaded = store.get(`code:${step}`) ?? (prev ? store.get(`code:${prev}`) : null) ?? starter;
 
-    const intro = para(`Write step ${number} here. It starts from your code of the step before (or from its reference solution). ` +
-      "Your code is kept in this browser only and never sent anywhere; Check runs the step's checks on it, in this page.", "mg-buildit-note");
+    const intro = para(words.intro(number), "mg-buildit-note");
     const box = document.createElement("div");
     box.className = "mg-buildit-editor";
     const tools = document.createElement("div");
@@ -134,20 +198,20 @@
       view.busy = true;
       ui.check.disabled = true;
       ui.stop.hidden = false;
-      show(out, [para("Checking… (the first Check of a visit starts Python in this page: a few seconds)")], "busy");
+      show(out, [para(words.checking)], "busy");
       try {
         const r = await runChecks(step, editor.get());
         if (current !== view) return;
         const report = document.createElement("pre");
         report.className = "mg-buildit-report";
-        report.textContent = (r.output ? `Your code printed:\n${r.output.replace(/\n$/, "")}\n\n` : "") +
-          r.passed.map((p) => `✓ ${p}`).concat(r.ok ? [] : [`✗ ${r.message}`]).join("\n");
+        report.textContent = (r.output ? `${words.printed}\n${r.output.replace(/\n$/, "")}\n\n` : "") +
+          r.passed.map((p) => `✓ ${texts[p]?.[0] ?? p}`).concat(r.ok ? [] : [`✗ ${r.message}`]).join("\n");
         if (r.ok) store.set(`done:${step}`, "1"); else store.del(`done:${step}`);
-        const parts = [para(r.ok ? `Step ${number} passes: all ${r.passed.length} checks.` : `Not yet: ${r.message}`, "mg-buildit-verdict"), report];
-        if (!r.ok && r.hint) parts.push(hintOf(r.hint), solutionButton(step));
+        const parts = [para(r.ok ? words.passes(number, r.passed.length) : words.notYet(r.message), "mg-buildit-verdict"), report];
+        if (!r.ok && r.hint) parts.push(hintOf(texts[r.failed]?.[1] ?? r.hint), solutionButton(step));
         show(out, parts, r.ok ? "pass" : "fail");
       } catch (e) {
-        if (current === view) show(out, [para(e.message === "Stopped" ? "Stopped. The next Check starts Python afresh." : `The check could not run: ${e.message || e}`)], "error");
+        if (current === view) show(out, [para(e.message === "Stopped" ? words.stopped : words.couldNot(e.message || e))], "error");
       } finally {
         view.busy = false;
         ui.check.disabled = false;
@@ -155,21 +219,21 @@
       }
     };
     const ui = {
-      check: button("Check", check),
-      stop: button("Stop", () => window.mgPython.stop("Stopped")),
-      reset: button("Reset this step", () => {
+      check: button(words.check, check),
+      stop: button(words.stop, () => window.mgPython.stop("Stopped")),
+      reset: button(words.reset, () => {
         loaded = starter;
         editor?.set(starter);
         store.del(`code:${step}`);
         store.del(`done:${step}`);
-        show(out, [para(`Step ${number} is back to its starter code.`)], "reset");
+        show(out, [para(words.wasReset(number))], "reset");
         editor?.focus();
       }),
     };
     ui.stop.hidden = true;
-    ui.check.title = "Run the step's checks on your code (Ctrl+Enter in the editor)";
+    ui.check.title = words.checkTitle;
     tools.append(ui.check, ui.stop, ui.reset);
-    editor = await makeEditor(box, loaded, `Your code for step ${number}, editable`, check);
+    editor = await makeEditor(box, loaded, words.editor(number), check);
     if (current !== view) return;
     new MutationObserver(save).observe(box, { childList: true, characterData: true, subtree: true });
     box.addEventListener("input", save);
@@ -181,25 +245,24 @@
       for (const mark of document.querySelectorAll(".mg-buildit-mark[data-step]")) {
         const done = store.get(`done:${mark.dataset.step}`) === "1";
         mark.textContent = done ? "✓ " : "";
-        mark.title = done ? "Checked in this browser" : "";
+        mark.title = done ? words.checked : "";
         mark.closest("li")?.classList.toggle("mg-buildit-done", done);
         const sr = document.createElement("span");
         sr.className = "md-visually-hidden";
-        sr.textContent = done ? "(done) " : "";
+        sr.textContent = done ? words.done : "";
         if (done) mark.append(sr);
       }
     };
-    const intro = para("Each step page has an editor and a Check button that runs the step's checks in this page. " +
-      "Your code and your progress are kept in this browser's local storage only: nothing is sent anywhere.");
+    const intro = para(words.trackIntro);
     const out = document.createElement("p");
     out.className = "mg-buildit-out";
     out.setAttribute("role", "status");
     out.setAttribute("aria-live", "polite");
-    const erase = button("Erase my code and progress", () => {
-      if (!window.confirm("Erase your code and progress of every step, in this browser?")) return;
+    const erase = button(words.erase, () => {
+      if (!window.confirm(words.eraseConfirm)) return;
       store.clear();
       marks();
-      out.textContent = "Your code and progress are erased.";
+      out.textContent = words.erased;
     });
     holder.replaceChildren(intro, erase, out);
     marks();
@@ -207,6 +270,7 @@
 
   function bind() {
     current = null;
+    words = (document.documentElement.lang || "").toLowerCase().startsWith("zh") ? WORDS.zh : WORDS.en;
     if (!available()) return;  // no in-page Python: the pages offer the local command only
     for (const holder of document.querySelectorAll(".mg-buildit[data-step]")) bindStep(holder);
     for (const holder of document.querySelectorAll(".mg-buildit-track")) bindTrack(holder);

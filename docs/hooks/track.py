@@ -23,8 +23,16 @@ solutions too. Must come before chapters.py in mkdocs.yml: its `video:` links ar
 The editor and the track's note are empty elements that docs/assets/buildit.js fills only when the
 site has the in-page Python (window.mgPython, docs/assets/run/run.js): a page never shows a button
 that cannot work. The checks are shipped as assets/buildit/checks.py for it.
+
+In the Chinese edition (theme.language zh) the words the pages generate are Chinese: the steps'
+titles and goals and the checks' descriptions come from zh/buildit.yml (`load_chinese`), and the
+editor carries the checks' Chinese descriptions and hints for buildit.js. The build stops, naming
+the item, when a step or a check of buildit/ has no Chinese text there. Code, file names, commands
+and what the checks and the local command print stay as they are.
 """
+import hashlib
 import html
+import json
 import os
 import re
 import sys
@@ -40,6 +48,9 @@ MARKER = re.compile(r"^(?P<indent>[ \t]*)<!-- buildit:(?P<what>[a-z]+)(?: (?P<st
 LANGUAGES = {".yml": "yaml", ".yaml": "yaml", ".sh": "shell", ".py": "python", "": "shell"}
 _chapters = {}
 _language = ["en"]
+_zh = {}  # the Chinese edition: zh/buildit.yml, checked against buildit/ (load_chinese)
+ZH_TEXTS = "zh/buildit.yml"
+STALE = "英文原文已更新"  # shown after a Chinese text whose English changed since (its `en:` stamp)
 
 
 def on_config(config):
@@ -59,7 +70,66 @@ def on_config(config):
         for ch in part["chapters"]:
             number += 1
             _chapters[ch["id"]] = {**ch, "number": number}
+    _zh.clear()
+    if _language[0] == "zh":
+        import buildit
+        from buildit import checks
+        _zh.update(load_chinese(Path(root) / ZH_TEXTS, buildit.STEPS, checks.CHECKS))
     return config
+
+
+def english_hash(*texts):
+    """The version of an English text that a Chinese one translates (its `en:` stamp)."""
+    return hashlib.sha256("\n".join(texts).encode("utf-8")).hexdigest()[:10]
+
+
+def load_chinese(path, steps, checks):
+    """The track's Chinese texts (zh/buildit.yml): {"steps": {id: {"title", "goal", "stale"}},
+    "checks": {function name: {"does", "hint", "stale"}}, "stale": [...]}. A PluginError names the
+    first step or check of buildit/ (`steps`: buildit.STEPS, `checks`: buildit.checks.CHECKS) that
+    has no Chinese text, and any entry that names a step or check buildit/ does not have (a renamed
+    one's stale translation). An entry whose `en:` stamp is not the hash of today's English (title
+    and goal; description and hint) is stale: the pages show the English beside it."""
+    where = ZH_TEXTS
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    except FileNotFoundError:
+        raise PluginError(f"{where} is missing: the Chinese edition needs the Chinese title and goal "
+                          "of every step and the Chinese description and hint of every check") from None
+    step_texts, check_texts = data.get("steps") or {}, data.get("checks") or {}
+
+    def text(entry, key, what):
+        value = entry.get(key) if isinstance(entry, dict) else None
+        if not isinstance(value, str) or not value.strip():
+            raise PluginError(f"{where} has no Chinese {key} for {what}: add it there")
+        return value.strip()
+
+    out = {"steps": {}, "checks": {}, "stale": []}
+    for s in steps:
+        entry = step_texts.get(s.id)
+        what = f"the step {s.id!r} of buildit/steps.py ({s.title!r})"
+        out["steps"][s.id] = {"title": text(entry, "title", what), "goal": text(entry, "goal", what),
+                              "stale": entry.get("en") != english_hash(s.title, s.goal)}
+        if out["steps"][s.id]["stale"]:
+            out["stale"].append(f"steps: {s.id}")
+    for step_id, fns in checks.items():
+        group = check_texts.get(step_id) or {}
+        for fn in fns:
+            entry = group.get(fn.__name__) if isinstance(group, dict) else None
+            what = (f"the check {fn.__name__!r} of step {step_id!r} in buildit/checks.py "
+                    f"(“{fn.__doc__}”), under checks: {step_id}: {fn.__name__}:")
+            out["checks"][fn.__name__] = {"does": text(entry, "does", what), "hint": text(entry, "hint", what),
+                                          "stale": entry.get("en") != english_hash(fn.__doc__, fn.hint)}
+            if out["checks"][fn.__name__]["stale"]:
+                out["stale"].append(f"checks: {step_id}: {fn.__name__}")
+    extra = [f"steps: {k}" for k in step_texts if k not in {s.id for s in steps}]
+    for step_id, group in check_texts.items():
+        names = {fn.__name__ for fn in checks.get(step_id, [])}
+        extra += [f"checks: {step_id}: {k}" for k in (group or {}) if k not in names]
+    if extra:
+        raise PluginError(f"{where} translates what buildit/ does not have (renamed or removed?): "
+                          + "; ".join(extra))
+    return out
 
 
 def on_files(files, config):
@@ -76,6 +146,8 @@ def on_page_markdown(markdown, page, config, files):
     from buildit import checks
 
     where = page.file.src_uri
+    if _language[0] == "zh":
+        _check_chinese_title(markdown, where, buildit.STEPS)
     depth = where.count("/")
     up = "../" * depth  # links from a track page to a chapter page
 
@@ -115,9 +187,9 @@ def on_page_markdown(markdown, page, config, files):
                 prev = buildit.STEPS[i - 1].id if i else ""
                 starter = html.escape(buildit.starter(step_id), quote=True).replace("\n", "&#10;")
                 text = (f'<div class="mg-buildit" data-step="{step_id}" data-prev="{prev}" '
-                        f'data-number="{i + 1}" data-starter="{starter}"></div>')
+                        f'data-number="{i + 1}" data-starter="{starter}"{_editor_texts(checks, step_id)}></div>')
             elif what == "checks":
-                text = "\n".join(f"- {fn.__doc__}" for fn in checks.CHECKS[step_id])
+                text = "\n".join(f"- {_does(fn)}" for fn in checks.CHECKS[step_id])
             elif what == "command":
                 text = f"```console\n$ .venv/bin/python -m buildit check {step_id} mycode.py\n```"
             else:
@@ -125,6 +197,40 @@ def on_page_markdown(markdown, page, config, files):
         return "\n".join(indent + line if line else line for line in text.split("\n"))
 
     return MARKER.sub(expand, markdown)
+
+
+def _check_chinese_title(markdown, where, steps):
+    """A Chinese step page is titled `# 第 N 步：<title>`, its title in zh/buildit.yml: the step
+    list, the Next links and the page agree."""
+    ids = [s.id for s in steps]
+    step_id = where[len("build-it/"):-len(".md")] if where.startswith("build-it/") else None
+    if step_id not in ids:
+        return
+    want = f"第 {ids.index(step_id) + 1} 步：{_zh['steps'][step_id]['title']}"
+    title = re.search(r"^# (.*)$", markdown, re.M)
+    written = re.sub(r"\s*\{[^}]*\}\s*$", "", title[1]).strip() if title else None
+    if written != want:
+        raise PluginError(f"{where}: the title '# {written}' is not the step's, '# {want}' "
+                          f"(its number in buildit/steps.py, its title in {ZH_TEXTS})")
+
+
+def _does(fn):
+    """A check's one-line description, in the edition's language (with the English if that changed
+    since it was translated)."""
+    if _language[0] != "zh":
+        return fn.__doc__
+    zh = _zh["checks"][fn.__name__]
+    return zh["does"] + (f"（{STALE}：{fn.__doc__}）" if zh["stale"] else "")
+
+
+def _editor_texts(checks, step_id):
+    """The Chinese edition: the Chinese description and hint of every check the step runs (its own
+    and the carried ones), by the English description that the checks report, for buildit.js."""
+    if _language[0] != "zh":
+        return ""
+    texts = {fn.__doc__: [_zh["checks"][fn.__name__]["does"], _zh["checks"][fn.__name__]["hint"]]
+             for fn in checks.checks_for(step_id) if not _zh["checks"][fn.__name__]["stale"]}
+    return f' data-texts="{html.escape(json.dumps(texts, ensure_ascii=False), quote=True)}"'
 
 
 def _file(root, name, where):
@@ -170,6 +276,45 @@ def _steps_list(steps, up, where):
     rows = []
     for i, s in enumerate(steps, start=1):
         link = f"{s.id}.md" if here == "build-it/" else f"{up}build-it/{s.id}.md"
+        if _language[0] == "zh":
+            zh = _zh["steps"][s.id]
+            stale = f"（{STALE}：{s.title}: {s.goal}）" if zh["stale"] else ""
+            rows.append(f'{i}. <span class="mg-buildit-mark" data-step="{s.id}"></span>[{zh["title"]}]({link})——'
+                        f'{zh["goal"]}{stale}（视频 {_video(s.video)}，见{_chapter_link(s.chapter, up)}）')
+            continue
         rows.append(f'{i}. <span class="mg-buildit-mark" data-step="{s.id}"></span>[{s.title}]({link}): {s.goal} '
                     f"(video {_video(s.video)}, {_chapter_link(s.chapter, up)})")
     return "\n".join(rows)
+
+
+def stamp_chinese(path, steps, checks):
+    """Record in zh/buildit.yml that every entry translates today's English: each entry's `en:` line
+    (added under its name, or replaced) is the hash of the English it translates. Check the stale
+    entries' Chinese first: `python docs/hooks/track.py` lists them."""
+    hashes = {("steps", s.id): english_hash(s.title, s.goal) for s in steps}
+    hashes |= {("checks", fn.__name__): english_hash(fn.__doc__, fn.hint) for fns in checks.values() for fn in fns}
+    out, block = [], None
+    for line in Path(path).read_text(encoding="utf-8").split("\n"):
+        if re.match(r"^(steps|checks):", line):
+            block = line.split(":")[0]
+        if re.match(r"^ +en: ", line):
+            continue  # written again under its entry's name
+        out.append(line)
+        m = re.match(r"^( +)([\w-]+):\s*$", line)
+        if m and (block, m[2]) in hashes and len(m[1]) == (2 if block == "steps" else 4):
+            out.append(f'{m[1]}  en: "{hashes[(block, m[2])]}"')
+    Path(path).write_text("\n".join(out), encoding="utf-8")
+
+
+if __name__ == "__main__":  # python docs/hooks/track.py [stamp]: the Chinese track texts that are stale
+    root = Path(__file__).resolve().parents[2]
+    sys.path.insert(0, str(root))
+    import buildit
+    from buildit import checks as _checks
+    if sys.argv[1:] == ["stamp"]:
+        stamp_chinese(root / ZH_TEXTS, buildit.STEPS, _checks.CHECKS)
+    stale = load_chinese(root / ZH_TEXTS, buildit.STEPS, _checks.CHECKS)["stale"]
+    for name in stale:
+        print(f"stale        {ZH_TEXTS}: {name}")
+    print(f"{len(stale)} stale texts in {ZH_TEXTS}")
+    sys.exit(1 if stale else 0)

@@ -149,3 +149,56 @@ def test_every_step_in_the_page_passes_its_reference_and_fails_each_known_wrong_
         ran += 1
     assert ran == len(STEPS) + len(list((ROOT / "tests" / "buildit" / "wrong").glob("*.py")))
     assert not errors, errors
+
+
+def test_a_chinese_step_checks_and_reports_in_chinese(built_site, new_context):
+    """On /zh/build-it/closures/ the Check button runs the same checks and reports in Chinese: the
+    interface's words, the checks' descriptions and the failing check's hint (zh/buildit.yml); the
+    checks' messages stay as the checks print them."""
+    import yaml
+
+    import buildit
+    from buildit import checks
+
+    assert _has_runner(built_site[0]), "the site has no in-page Python (docs/assets/run/run.js)"
+    zh = {name: e for group in yaml.safe_load((ROOT / "zh" / "buildit.yml").read_text(encoding="utf-8"))["checks"].values()
+          for name, e in group.items()}
+    page = new_context().new_page()
+    errors = watch_errors(page)
+    page.goto("zh/build-it/closures/")
+    label = "你第 6 步的代码，可编辑"
+    page.get_by_label(label).wait_for()
+    assert page.locator(".mg-buildit-note").text_content().startswith("在这里写第 6 步。")
+    expect(page.get_by_role("button", name="重置这一步")).to_be_visible()
+
+    _type_code(page, WRONG, label)
+    out = page.locator(".mg-buildit-out")
+    out.evaluate("(o) => { delete o.dataset.state; }")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="检查", exact=True)).to_be_focused()
+    page.keyboard.press("Enter")
+    page.locator('.mg-buildit-out[data-state="fail"]').wait_for(timeout=CHECK_TIMEOUT)
+    result = buildit.check("closures", WRONG)
+    failed = next(fn for fn in checks.checks_for("closures") if fn.__doc__ == result.failed)
+    assert page.locator(".mg-buildit-verdict").text_content() == f"还没通过：{result.message}"
+    assert page.locator(".mg-buildit-hint").text_content() == f"提示：{zh[failed.__name__]['hint']}"
+    passed = [zh[fn.__name__]["does"] for fn in checks.checks_for("closures") if fn.__doc__ in result.passed]
+    assert passed and page.locator(".mg-buildit-report").text_content() == "\n".join(
+        [f"✓ {d}" for d in passed] + [f"✗ {result.message}"])
+    expect(page.get_by_role("button", name="查看参考答案")).to_be_visible()
+
+    _type_code(page, SOLUTION, label)
+    out.evaluate("(o) => { delete o.dataset.state; }")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.locator('.mg-buildit-out[data-state="pass"]').wait_for(timeout=CHECK_TIMEOUT)
+    run = checks.checks_for("closures")
+    assert page.locator(".mg-buildit-verdict").text_content() == f"第 6 步通过：{len(run)} 项检查全部通过。"
+    assert page.locator(".mg-buildit-report").text_content() == "\n".join(f"✓ {zh[fn.__name__]['does']}" for fn in run)
+
+    # The track's first page: its note, its erase button and the step's mark, in Chinese.
+    page.goto("zh/build-it/")
+    expect(page.get_by_role("button", name="清除我的代码和进度")).to_be_visible()
+    expect(page.locator('li.mg-buildit-done .mg-buildit-mark[data-step="closures"]')).to_have_attribute(
+        "title", "已在这个浏览器里通过检查")
+    assert not errors, errors
