@@ -2,9 +2,9 @@
 Chinese on /zh/<page>/ (mkdocs.zh.yml, theme.language zh). They are a stepper's controls, caption,
 table and step sentences (docs/hooks/stepper.py), a graph's table (docs/hooks/graphs.py), the
 full-size button (docs/hooks/graphsvg.py), why a block runs only locally (docs/hooks/runner.py), the
-notebook download link, the footer and the loading bar (docs/overrides/). The graphs themselves,
-their SVG, are the same in both editions. What scripts write in the browser: tests/browser/
-test_interface_language.py.
+notebook download link, the footer, the loading bar and the print page's cover (docs/overrides/).
+The graphs themselves, their SVG, are the same in both editions. What scripts write in the browser:
+tests/browser/test_controls_language.py.
 """
 import html as htmllib
 import re
@@ -52,6 +52,10 @@ def interface(page):
     add("download", [t for m in re.findall(r'class="md-button mg-download" title="([^"]*)">\s*([^<]*?)\s*</a>', page)
                      for t in m])
     add("loading bar", re.findall(r'class="md-progress"[^>]*aria-label="([^"]*)"', page))
+    cover = re.search(r'<div class="mg-print-cover">(.*?)</div>', page, re.S)  # the print page's first page
+    if cover:
+        add("print cover", re.findall(r"<h1>.*?(: the whole course|：全部课程)</h1>", cover.group(1))
+            + re.findall(r"<p>((?:Version |[\d.]+ 版)[^<]*?)\s*<a ", cover.group(1)))
     footer = re.search(r'<div class="md-copyright">(.*?)</div>\s*</div>\s*</div>', page, re.S)
     if footer:
         text = re.sub(r"<span class=\"mg-version__number\">.*?</span>|\([\d-]+\)", "", footer.group(1), flags=re.S)
@@ -107,7 +111,7 @@ def test_every_chinese_page_has_the_builds_words_in_chinese_and_its_graphs_as_in
             problems.append(f"/zh{where}: its graphs are not the English page's, SVG for SVG")
     assert not problems, "\n".join(problems[:40]) + (f"\n... {len(problems) - 40} more" if len(problems) > 40 else "")
     for kind in ("controls", "button", "caption", "summary", "header", "sentence", "running sum", "made by",
-                 "why local", "download", "loading bar", "footer"):
+                 "why local", "download", "loading bar", "footer", "print cover"):
         assert kinds.get(kind), f"no Chinese page has any {kind}: the extraction above finds nothing"
 
 
