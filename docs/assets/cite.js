@@ -7,6 +7,19 @@
 (function () {
   "use strict";
   var WHAT = { link: "the link to this section", bibtex: "the BibTeX citation", apa: "the APA citation" };
+  // On the Chinese edition (<html lang="zh-CN">) the status says it in Chinese.
+  var WHAT_ZH = { link: "本节的链接", bibtex: " BibTeX 引用", apa: " APA 引用" };
+
+  function zh() { return document.documentElement.lang.indexOf("zh") === 0; }
+
+  function copied(kind) {
+    return zh() ? "已复制" + (WHAT_ZH[kind] || "") + "。" : "Copied " + (WHAT[kind] || "it") + ".";
+  }
+
+  function refused(kind) {
+    return zh() ? "无法复制" + (WHAT_ZH[kind] || "") + "：浏览器拒绝了。"
+      : "Could not copy " + (WHAT[kind] || "it") + ": your browser refused.";
+  }
 
   function menuOf(toggle) { return toggle.parentNode.querySelector(".mg-seccite__menu"); }
 
@@ -70,13 +83,13 @@
     }
     var item = event.target.closest(".mg-seccite__copy");
     if (item) {
-      var what = WHAT[item.dataset.mgWhat] || "it";
+      var kind = item.dataset.mgWhat;
       copy(item.dataset.mgCopy).then(function () {
-        say("Copied " + what + ".");
+        say(copied(kind));
         item.parentNode.querySelectorAll("[data-done]").forEach(function (b) { delete b.dataset.done; });
         item.dataset.done = "";
       }, function () {
-        say("Could not copy " + what + ": your browser refused.");
+        say(refused(kind));
       });
       return;
     }

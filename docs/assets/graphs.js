@@ -4,6 +4,12 @@
 // figures made later in the page are bound with window.mgGraphs.bind(element).
 (() => {
   const timers = new Set();
+  // The words this script puts on the page, in Chinese on the Chinese edition (<html lang="zh-CN">);
+  // the English text is the key. A step's own sentence comes in the page's words from hooks/stepper.py.
+  const ZH = { "Step {0} of {1}: ": "第 {0} 步，共 {1} 步：", "Play": "播放", "Pause": "暂停",
+               "The graph at full size (Escape closes)": "原尺寸的图（按 Esc 关闭）", "Close": "关闭" };
+  const tr = (text, ...args) => ((document.documentElement.lang.startsWith("zh") && ZH[text]) || text)
+    .replace(/\{(\d)\}/g, (_, i) => args[i]);
 
   function stepper(fig) {
     const data = JSON.parse(fig.dataset.mgData);
@@ -31,7 +37,7 @@
         mark(`[data-mg-edge="${to}-${step.node}"]`, "mg-push");
       }
       fig.dataset.mgStep = String(now);
-      say.textContent = `Step ${now} of ${last}: ${step.say}`;
+      say.textContent = tr("Step {0} of {1}: ", now, last) + step.say;
       rows.forEach((r, i) => {
         r.classList.toggle("mg-step-current", i === now);
         if (i === now) r.setAttribute("aria-current", "step"); else r.removeAttribute("aria-current");
@@ -44,14 +50,14 @@
 
     function pause() {
       if (timer) { clearInterval(timer); timers.delete(timer); timer = null; }
-      button("play").textContent = "Play";
+      button("play").textContent = tr("Play");
       button("play").setAttribute("aria-pressed", "false");
     }
 
     function play() {
       if (timer) return pause();
       if (now === last) show(0);
-      button("play").textContent = "Pause";
+      button("play").textContent = tr("Pause");
       button("play").setAttribute("aria-pressed", "true");
       timer = setInterval(() => (fig.isConnected ? show(now + 1) : pause()), 1500);
       timers.add(timer);
@@ -80,11 +86,11 @@
     button.addEventListener("click", () => {
       const dialog = document.createElement("dialog");
       dialog.className = "mg-zoom-view";
-      dialog.setAttribute("aria-label", "The graph at full size (Escape closes)");
+      dialog.setAttribute("aria-label", tr("The graph at full size (Escape closes)"));
       const close = document.createElement("button");
       close.type = "button";
       close.className = "mg-btn";
-      close.textContent = "Close";
+      close.textContent = tr("Close");
       close.addEventListener("click", () => dialog.close());
       const copy = fig.querySelector("svg").cloneNode(true);
       copy.querySelectorAll("[id]").forEach((e) => e.removeAttribute("id"));

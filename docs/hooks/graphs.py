@@ -13,6 +13,11 @@ each shown output is what its block prints. Then
 Graphs are sized to fit the text column (hooks/graphsvg.py).
 
 Any failure stops the build with a message that names the page and the line.
+
+A graph's table and a stepper's controls, caption and table are in the words of the build's edition
+(English, or Chinese for mkdocs.zh.yml: `theme.language: zh`); the pictures themselves are the same.
+Each picture is made in both editions' words at once and cached so: the Chinese build reuses the
+English build's run of the same code (hooks/cache.py), and shows its own words.
 """
 import html
 import io
@@ -35,10 +40,18 @@ import stepper  # noqa: E402
 log = logging.getLogger("mkdocs.hooks.graphs")
 FENCES = ("graph", "backprop", "plot")
 _html = {}  # placeholder key -> rendered HTML, filled per page, read by the fence formatter
+LANGS = ("en", "zh")  # the editions; every picture is made in the words of each
+_lang = {"now": "en"}  # the edition this build makes, from theme.language (on_config)
+TEXT = {  # the words of a graph's table, in each edition
+    "en": {"summary": "The graph as a table", "head": ("value", "data", "grad", "made by", "from"),
+           "input": "input"},
+    "zh": {"summary": "这张图，列成表格", "head": ("值", "data", "grad", "运算", "来自"), "input": "输入"},
+}
 _stats = {"graphs": 0, "backprops": 0, "plots": 0, "pages": 0, "seconds": 0.0, "cached": 0}
 
 
 def on_config(config):
+    _lang["now"] = "zh" if str(config.theme.get("language", "en")).startswith("zh") else "en"
     # A fresh engine for every build, so that `mkdocs serve` shows edits to micrograd/.
     for name in [m for m in sys.modules if m == "micrograd" or m.startswith("micrograd.")]:
         del sys.modules[name]
@@ -64,10 +77,11 @@ def on_page_markdown(markdown, page, config, files):
     # same code (hooks/translation.py), reuses the run.
     cache_key = cache.key("pagecode", where, _code_of(page.file.content_string, where))
     hit = cache.load("pagecode", cache_key)
-    if hit is not None and "pictures" in hit:  # this page's code already ran, with this engine and hooks
+    lang = _lang["now"]
+    if hit is not None and "pictures" in hit and lang in hit.get("html", {}):  # this code already ran
         openers = [b.lineno for b in pagecode.extract_from_buffer(io.StringIO(markdown)) if b.syntax in FENCES]
         if len(openers) == len(hit["pictures"]):
-            _html.update(hit["html"])
+            _html.update(hit["html"][lang])
             pagecode.PRINTED[where] = hit["printed"]
             _stats["cached"] += 1
             return _replace_bodies(markdown, {n: f"{k} {cache.digest(_html[k])}"
@@ -81,8 +95,8 @@ def on_page_markdown(markdown, page, config, files):
         if run.block.syntax == "graph":
             return key, _graph_html(run.value, key, at)
         if run.block.syntax == "backprop":
-            return key, stepper.stepper_html(run.value, key, at)
-        return key, _plot_html(run.block.code, key, at)
+            return key, stepper.stepper_figures(run.value, key, at, LANGS)
+        return key, dict.fromkeys(LANGS, _plot_html(run.block.code, key, at))  # a plot has no words of ours
 
     try:
         # The page as written, not `markdown` (which includes and chapter headers have already
@@ -93,13 +107,15 @@ def on_page_markdown(markdown, page, config, files):
         if len(openers) != len(pictures):
             raise ValueError(f"the page has {len(pictures)} ```graph and ```plot blocks, but "
                              f"{len(openers)} after the other hooks ran")
-        keys, order = {}, []
+        keys, order, drawn = {}, [], {lang: {} for lang in LANGS}
         for lineno, run in zip(openers, pictures):
             order.append(None)
             if run.picture:
-                key, _html[key] = run.picture
+                key, by_lang = run.picture
+                _html[key] = by_lang[lang]
+                for each in LANGS:
+                    drawn[each][key] = by_lang[each]
                 keys[lineno] = order[-1] = key
-        drawn = {k: _html[k] for k in keys.values()}
     except pagecode.PageCodeError as e:
         raise PluginError(f"Page code failed: {e}") from e
     except Exception as e:
@@ -125,7 +141,7 @@ def _code_of(text, where):
 
 
 def on_page_content(html, page, config, files):
-    return graphsvg.fit_figures(html, _slug(page.file.src_uri))  # graphs a notebook draws itself
+    return graphsvg.fit_figures(html, _slug(page.file.src_uri), _lang["now"])  # graphs a notebook draws itself
 
 
 def on_post_build(config):
@@ -157,6 +173,7 @@ def _replace_bodies(markdown, keys):
 
 
 def _graph_html(root, key, at):
+    """{lang: the figure, its table in that edition's words}: one drawing for all editions."""
     from micrograd import trace  # pagecode checked that `root` is a Value
 
     nodes, _ = trace(root)
@@ -166,20 +183,25 @@ def _graph_html(root, key, at):
     label = (f"Expression graph of {what}: {len(nodes)} values and {ops} operations, "
              f"inputs first. The same graph follows as a table.")
     svg, zoom = graphsvg.graph_svg(root, key, label)
-    rows = "".join(
-        f"<tr><td>{html.escape(names[v])}</td><td>{v.data:.4f}</td><td>{v.grad:.4f}</td>"
-        f"<td>{html.escape(v._op) or 'input'}</td>"
-        f"<td>{', '.join(html.escape(names[c]) for c in v._prev)}</td></tr>"
-        for v in nodes
-    )
-    return (
-        f'<figure class="mg-graph" id="{key}">'
-        f'<div class="mg-scroll" tabindex="0">{svg}</div>'  # focusable: keyboards can scroll it
-        + (graphsvg.zoom_button(key) if zoom else "") +
-        f"<details class=\"mg-graph-table\"><summary>The graph as a table</summary>"
-        f"<table><thead><tr><th>value</th><th>data</th><th>grad</th><th>made by</th>"
-        f"<th>from</th></tr></thead><tbody>{rows}</tbody></table></details></figure>"
-    )
+
+    def figure(lang):
+        t = TEXT[lang]
+        rows = "".join(
+            f"<tr><td>{html.escape(names[v])}</td><td>{v.data:.4f}</td><td>{v.grad:.4f}</td>"
+            f"<td>{html.escape(v._op) or t['input']}</td>"
+            f"<td>{', '.join(html.escape(names[c]) for c in v._prev)}</td></tr>"
+            for v in nodes
+        )
+        return (
+            f'<figure class="mg-graph" id="{key}">'
+            f'<div class="mg-scroll" tabindex="0">{svg}</div>'  # focusable: keyboards can scroll it
+            + (graphsvg.zoom_button(key, lang) if zoom else "") +
+            f"<details class=\"mg-graph-table\"><summary>{t['summary']}</summary>"
+            f"<table><thead><tr>{''.join(f'<th>{h}</th>' for h in t['head'])}"
+            f"</tr></thead><tbody>{rows}</tbody></table></details></figure>"
+        )
+
+    return {lang: figure(lang) for lang in LANGS}
 
 
 def _plot_html(code, key, at):

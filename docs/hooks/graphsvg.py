@@ -14,6 +14,7 @@ FONT_PT = 11  # graphviz font size of every graph's text
 MIN_SCALE = 0.7  # 11 pt = 14.7 CSS px at full size, 10.3 px at this scale: the smallest text we allow
 MIN_TEXT_PX = 10.3  # the same bound for graphs drawn with other fonts (fit_figures)
 PX_PER_PT = 4 / 3
+ZOOM = {"en": "Open the graph at full size", "zh": "查看原尺寸的图"}  # the button, in each edition
 
 
 def graph_svg(root, key, label, annotate=None):
@@ -56,10 +57,10 @@ def clean_svg(svg, prefix, label):
     return svg.strip()
 
 
-def zoom_button(key):
+def zoom_button(key, lang="en"):
     """The button that opens a too-wide graph at full size (hidden until assets/graphs.js runs)."""
     return (f'<button type="button" class="mg-btn mg-zoom" data-mg-zoom="{key}" hidden>'
-            f"Open the graph at full size</button>")
+            f"{ZOOM[lang]}</button>")
 
 
 _DRAWN_ELSEWHERE = re.compile(
@@ -67,7 +68,7 @@ _DRAWN_ELSEWHERE = re.compile(
     r"</div>\s*</figure>", re.S)
 
 
-def fit_figures(html, prefix):
+def fit_figures(html, prefix, lang="en"):
     """Size the graphs a notebook draws itself (`<figure class="mg-graph">` with a bare graphviz SVG,
     examples/graph-gallery.ipynb) like the build's: shrink to the column while the text stays
     >= MIN_TEXT_PX, else a full-size view. Their layout is the notebook's own, so there is no TB
@@ -83,6 +84,6 @@ def fit_figures(html, prefix):
         style = f"width:{width:.0f}px;" + ("" if zoom else f"min-width:{width * low:.0f}px;")
         return (f'<figure class="mg-graph" id="{key}"><div class="mg-scroll" tabindex="0">'
                 f'{svg.replace("<svg", f"<svg style={chr(34)}{style}{chr(34)}", 1)}</div>'
-                + (zoom_button(key) if zoom else "") + "</figure>")
+                + (zoom_button(key, lang) if zoom else "") + "</figure>")
 
     return _DRAWN_ELSEWHERE.sub(fit, html)

@@ -87,8 +87,29 @@ DIFFERENCES = {
     },
 }
 DIFFERENCES_LIST = "<!-- runner:differences -->"  # a page's placeholder for the list above
+# The Chinese edition's words (mkdocs.zh.yml, theme.language zh) for what this hook writes into pages:
+# why a block runs only on the reader's computer (data-local, which run.js says), the differences
+# above, and the licence table's header. English is the constants above, unchanged.
+ZH = {
+    "why": {**{NEEDS.format(name): f"需要 {name}，而页内 Python 没有它" for name in LOCAL_ONLY.values()},
+            READS_FILES: "要读取本仓库的文件，而页内 Python 没有这些文件",
+            RECURSES: "递归得比页内 Python 的栈更深：一直递归到 Python 的递归上限，或是一张 10,000 多层深的图"},
+    "differences": {
+        "last-digits": "经过许多步（例如一个训练循环）之后打印的浮点数，最后几位可能与构建时的不同：两者至少有 "
+                       "{digits} 位有效数字相同，按代码块打印的最大的数来数（所以一个打印两个这种浮点数之差的代码块，"
+                       "在页面显示 1.7e-17 的地方可能打印 0.0）。它是同一个 CPython，但它的数学库是编译成 "
+                       "WebAssembly 的那一个，而不是你系统里的：`math.exp` 和 `math.tanh` 的最后一位可能舍入到另一边，"
+                       "许多步之后就会带进打印出来的数字。",
+        "newer-messages": "页面里的 Python 比构建用的更新，它的一些错误信息说得更多：一行用引号提到某个名字的信息可能还有下文，"
+                          "例如 `'Value' object has no attribute '_backward'` 后面还跟着 "
+                          "`and no __dict__ for setting new attributes`。",
+    },
+    "licence head": "| 发送到浏览器的内容 | 许可证 | 文本 |",
+}
+LICENCE_HEAD = "| Shipped to the browser | Licence | Text |"
 NODE_ONLY = ("node_modules/ws", "node_modules/@types/emscripten")  # pyodide's dependencies under Node: never shipped
 _pages = {}  # src_uri -> page data, for on_post_build
+_lang = {"now": "en"}  # the build's edition: "zh" for mkdocs.zh.yml (on_config)
 
 
 def on_config(config):
@@ -99,6 +120,7 @@ def on_config(config):
                           + ", ".join(str(p.relative_to(ROOT)) for p in missing)
                           + " missing): run `source scripts/setup.sh docs`, which installs web/ with npm")
     _pages.clear()
+    _lang["now"] = "zh" if str(config.theme.get("language", "en")).startswith("zh") else "en"
     mimetypes.add_type("text/javascript", ".mjs")  # for `mkdocs serve`; see the README for other hosts
     mimetypes.add_type("application/wasm", ".wasm")
     return config
@@ -243,17 +265,24 @@ def _closing_line(lines, lineno):
 
 
 def on_page_markdown(markdown, page, config, files):
+    zh = _lang["now"] == "zh"
     if LICENCE_TABLE in markdown:
-        markdown = markdown.replace(LICENCE_TABLE, licence_table(page.url))
+        markdown = markdown.replace(LICENCE_TABLE, licence_table(page.url, zh))
     if DIFFERENCES_LIST in markdown:
         markdown = markdown.replace(DIFFERENCES_LIST, "\n".join(
-            f"- {d['text'].format(**d)}" for d in DIFFERENCES.values()))
+            f"- {(ZH['differences'][name] if zh else d['text']).format(**d)}" for name, d in DIFFERENCES.items()))
     if "```" not in markdown:
         return markdown
     try:
         blocks = page_blocks(markdown)
     except RuntimeError as e:  # pytest-codeblocks' own parse errors
         raise PluginError(f"{page.file.src_uri}: {e}") from e
+    if zh:  # the reason a block runs only on the reader's computer, in the page's words
+        for b in blocks:
+            if b["local"] and b["local"] not in ZH["why"]:
+                raise PluginError(f"runner: {page.file.src_uri}: no Chinese for why block {b['index'] + 1} "
+                                  f"runs only locally ({b['local']!r}): add it to ZH['why'] in docs/hooks/runner.py")
+            b["local"] = ZH["why"].get(b["local"], b["local"])
     shown = [b for b in blocks if not b["skip"] and not b["solution"]]
     if not shown:
         return markdown
@@ -407,11 +436,11 @@ def _licences(folder):
     return listing
 
 
-def licence_table(page_url):
+def licence_table(page_url, zh=False):
     """The Markdown table of what the browser gets and under which licence, for the page at `page_url`."""
     up = "../" * page_url.count("/")
     rows = [f'| {what} | {spdx} | <a href="{up}assets/run/vendor/licences/{name}">{name}</a> |' for what, spdx, _, name in licences()]
-    return "\n".join(["| Shipped to the browser | Licence | Text |", "|---|---|---|", *rows])
+    return "\n".join([ZH["licence head"] if zh else LICENCE_HEAD, "|---|---|---|", *rows])
 
 
 def _first_run_size(sizes):

@@ -12,7 +12,10 @@ blocks see.
 
 `stepper_html` turns the observation into a figure: the final graph (drawn by hooks/graphsvg.py),
 controls and a live caption (assets/graphs.js replays the steps on the graph), and a table of every
-step, which is the text alternative and what a reader without JavaScript gets.
+step, which is the text alternative and what a reader without JavaScript gets. Its words are those
+of the page's edition (TEXT: English, or Chinese for mkdocs.zh.yml's pages); its graph, numbers,
+names and formulas are the same in both. `stepper_figures` makes the figure in several editions
+from one observation and one layout.
 """
 import html
 import inspect
@@ -28,6 +31,43 @@ import graphsvg
 _BASE = re.compile(r"^self\.grad\s*=\s*1(\.0)?$")
 _PUSH = re.compile(r"^v\.(_[ab])\.grad\s*\+=\s*v\.(_d[ab])\s*\*\s*v\.grad$")
 _CLOSURE = re.compile(r"^v\._closure\(\)$")
+
+# The stepper's words in each edition: its controls, caption and table, and the sentence of each step.
+# Numbers, names and formulas are filled in the same in both; the graph (its SVG) is not translated.
+TEXT = {
+    "en": {
+        "controls": "Step through the backward pass", "reset": "Reset", "prev": "Previous", "next": "Next",
+        "play": "Play", "caption": "Step {now} of {last}: ", "summary": "Every step of the backward pass, as a table",
+        "head": ("step", "node", "what happens", "chain rule: local × upstream = contribution",
+                 "running sum: grad before + contribution = after"),
+        "all": "all",
+        "forward": "the forward pass is done: every value is computed and every gradient is 0.",
+        "base": "the base case: {name}.grad = 1, because d{name}/d{name} = 1.",
+        "input": "{name} is an input, with nothing to pass back: {name}.grad = {grad} is final.",
+        "passes": "{made} passes its gradient {up} back: {parts}.", "and": "; ",
+        "assigned": "= {local} × {up} = {after}, assigned with =: the {before} it held is lost",
+        "went": "went from {before} to {after}, not {before} + {local} × {up}",
+        "nth": " (contribution {nth} of {of} to {to}",
+        "overwrite": ": += adds it to the {before} already there; with = it would overwrite that and leave {x}",
+        "end": ")",
+    },
+    "zh": {
+        "controls": "逐步演示反向传播", "reset": "重置", "prev": "上一步", "next": "下一步",
+        "play": "播放", "caption": "第 {now} 步，共 {last} 步：", "summary": "反向传播的每一步，列成表格",
+        "head": ("步骤", "节点", "发生了什么", "链式法则：局部导数 × 上游梯度 = 贡献",
+                 "累加：原来的 grad + 贡献 = 新的 grad"),
+        "all": "全部",
+        "forward": "前向传播已完成：每个值都已算出，每个梯度都是 0。",
+        "base": "基本情形：{name}.grad = 1，因为 d{name}/d{name} = 1。",
+        "input": "{name} 是输入，没有可以往回传的：{name}.grad = {grad} 就是最终结果。",
+        "passes": "{made} 把它的梯度 {up} 往回传：{parts}。", "and": "；",
+        "assigned": "= {local} × {up} = {after}，用的是 = 赋值：它原有的 {before} 丢失了",
+        "went": "从 {before} 变成了 {after}，而不是 {before} + {local} × {up}",
+        "nth": "（对 {to} 的第 {nth} 份贡献，共 {of} 份",
+        "overwrite": "：+= 把它加到已有的 {before} 上；如果用 =，就会覆盖它，只剩下 {x}",
+        "end": "）",
+    },
+}
 
 
 @dataclass
@@ -169,8 +209,14 @@ def _check(steps, nodes):
                                f"not {want}; {why}")
 
 
-def stepper_html(root, key, at):
+def stepper_html(root, key, at, lang="en"):
     """The figure of a ```backprop block: graph, controls, live caption and the table of steps."""
+    return stepper_figures(root, key, at, (lang,))[lang]
+
+
+def stepper_figures(root, key, at, langs):
+    """{lang: the figure in that edition's words} for each of `langs`, from one observation and one
+    drawing of the graph: the editions differ in their words only."""
     try:
         ob = observe(root)
     except (ValueError, RuntimeError) as e:
@@ -187,34 +233,38 @@ def stepper_html(root, key, at):
     finally:
         for v, g in zip(nodes, saved):
             v.grad = g
-    said = [_say(ob, s, i) for i, s in enumerate(ob.steps)]
+    return {lang: _figure(ob, key, svg, zoom, lang) for lang in langs}
+
+
+def _figure(ob, key, svg, zoom, lang):
+    t = TEXT[lang]
+    said = [_say(ob, s, i, lang) for i, s in enumerate(ob.steps)]
     data = {
-        "names": names,
+        "names": ob.names,
         "steps": [{"node": s.node, "to": [p.to for p in s.pushes], "grads": [f"{g:.4f}" for g in s.grads],
                    "say": said[i]} for i, s in enumerate(ob.steps)],
     }
-    rows = "".join(_row(ob, s, i, said[i]) for i, s in enumerate(ob.steps))
+    rows = "".join(_row(ob, s, i, said[i], lang) for i, s in enumerate(ob.steps))
     last = len(ob.steps) - 1
+    head = "".join(f"<th>{h}</th>" for h in t["head"])
     # In an attribute, not a <script>: Material's instant navigation re-runs the scripts of a page
     # it swaps in, as JavaScript, whatever their type.
     payload = html.escape(json.dumps(data, separators=(",", ":")), quote=True)
     return (
         f'<figure class="mg-graph mg-stepper" id="{key}" data-mg-steps="{len(ob.steps)}" data-mg-data="{payload}">'
         f'<div class="mg-step-head"><div class="mg-step-controls" role="group" '
-        f'aria-label="Step through the backward pass" hidden>'
-        f'<button type="button" class="mg-btn" data-mg-do="reset">Reset</button>'
-        f'<button type="button" class="mg-btn" data-mg-do="prev">Previous</button>'
-        f'<button type="button" class="mg-btn mg-btn--main" data-mg-do="next">Next</button>'
-        f'<button type="button" class="mg-btn" data-mg-do="play" aria-pressed="false">Play</button>'
+        f'aria-label="{t["controls"]}" hidden>'
+        f'<button type="button" class="mg-btn" data-mg-do="reset">{t["reset"]}</button>'
+        f'<button type="button" class="mg-btn" data-mg-do="prev">{t["prev"]}</button>'
+        f'<button type="button" class="mg-btn mg-btn--main" data-mg-do="next">{t["next"]}</button>'
+        f'<button type="button" class="mg-btn" data-mg-do="play" aria-pressed="false">{t["play"]}</button>'
         f"</div>"
         f'<p class="mg-step-say" aria-live="polite" aria-atomic="true">'
-        f"Step {last} of {last}: {html.escape(said[last])}</p></div>"
+        f'{t["caption"].format(now=last, last=last)}{html.escape(said[last])}</p></div>'
         f'<div class="mg-scroll" tabindex="0">{svg}</div>'
-        + (graphsvg.zoom_button(key) if zoom else "") +
-        f'<details class="mg-graph-table mg-step-table" open><summary>Every step of the backward pass, '
-        f"as a table</summary><table><thead><tr><th>step</th><th>node</th><th>what happens</th>"
-        f"<th>chain rule: local × upstream = contribution</th><th>running sum: grad before + "
-        f"contribution = after</th></tr></thead><tbody>{rows}</tbody></table></details>"
+        + (graphsvg.zoom_button(key, lang) if zoom else "") +
+        f'<details class="mg-graph-table mg-step-table" open><summary>{t["summary"]}</summary>'
+        f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></details>"
         f"</figure>"
     )
 
@@ -254,18 +304,19 @@ def _made(ob, v):
     return f"{name[v]} = {v._op}({a})"
 
 
-def _say(ob, step, i):
+def _say(ob, step, i, lang="en"):
     """One sentence per step: the caption read out as the reader steps, and the table's third column."""
+    t = TEXT[lang]
     if step.kind == "forward":
-        return "the forward pass is done: every value is computed and every gradient is 0."
+        return t["forward"]
     v, name = ob.nodes[step.node], ob.names[step.node]
     if step.kind == "base":
-        return f"the base case: {name}.grad = 1, because d{name}/d{name} = 1."
+        return t["base"].format(name=name)
     if not step.pushes:
-        return f"{name} is an input, with nothing to pass back: {name}.grad = {_f(step.grads[step.node])} is final."
+        return t["input"].format(name=name, grad=_f(step.grads[step.node]))
     parts = [f"{ob.names[p.to]}.grad = {_f(p.before)} + {_f(p.local)} × {_f(p.upstream)} = {_f(p.after)}"
-             if _added(p) else f"{ob.names[p.to]}.grad {_unadded(p)}" for p in step.pushes]
-    return f"{_made(ob, v)} passes its gradient {_f(step.pushes[0].upstream)} back: " + "; ".join(parts) + "."
+             if _added(p) else f"{ob.names[p.to]}.grad {_unadded(p, lang)}" for p in step.pushes]
+    return t["passes"].format(made=_made(ob, v), up=_f(step.pushes[0].upstream), parts=t["and"].join(parts))
 
 
 def _added(p):
@@ -273,15 +324,16 @@ def _added(p):
     return math.isclose(p.after, p.before + p.local * p.upstream, rel_tol=1e-12, abs_tol=1e-300)
 
 
-def _unadded(p):
+def _unadded(p, lang="en"):
     """What a closure that did not add its contribution did to an input's gradient."""
+    numbers = {"local": _f(p.local), "up": _f(p.upstream), "before": _f(p.before), "after": _f(p.after)}
     if math.isclose(p.after, p.local * p.upstream, rel_tol=1e-12, abs_tol=1e-300):  # the lecture's = until 1:22:28
-        return (f"= {_f(p.local)} × {_f(p.upstream)} = {_f(p.after)}, assigned with =: the {_f(p.before)} "
-                f"it held is lost")
-    return f"went from {_f(p.before)} to {_f(p.after)}, not {_f(p.before)} + {_f(p.local)} × {_f(p.upstream)}"
+        return TEXT[lang]["assigned"].format(**numbers)
+    return TEXT[lang]["went"].format(**numbers)
 
 
-def _row(ob, step, i, said):
+def _row(ob, step, i, said, lang="en"):
+    t = TEXT[lang]
     chain, sums = [], []
     for p in step.pushes:
         to, node = ob.names[p.to], ob.names[step.node]
@@ -289,15 +341,14 @@ def _row(ob, step, i, said):
                      f"{_f(p.local * p.upstream)}")
         text = f"{to}.grad: {_f(p.before)} + {_f(p.local * p.upstream)} = {_f(p.after)}"
         if not _added(p):
-            text = f"{to}.grad {_unadded(p)}"
+            text = f"{to}.grad {_unadded(p, lang)}"
         elif p.of > 1:
-            text += f" (contribution {p.nth} of {p.of} to {to}"
+            text += t["nth"].format(nth=p.nth, of=p.of, to=to)
             if p.nth > 1:
-                text += (f": += adds it to the {_f(p.before)} already there; with = it would overwrite "
-                         f"that and leave {_f(p.local * p.upstream)}")
-            text += ")"
+                text += t["overwrite"].format(before=_f(p.before), x=_f(p.local * p.upstream))
+            text += t["end"]
         sums.append(text)
-    node = ob.names[step.node] if step.node >= 0 else "all"
+    node = ob.names[step.node] if step.node >= 0 else t["all"]
     cell = lambda items: "<br>".join(html.escape(t) for t in items) or "—"  # noqa: E731
     return (f'<tr data-mg-step="{i}"><td>{i}</td><td>{html.escape(node)}</td><td>{html.escape(said)}</td>'
             f"<td>{cell(chain)}</td><td>{cell(sums)}</td></tr>")

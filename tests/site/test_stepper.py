@@ -357,3 +357,85 @@ def test_the_shown_steps_checker_catches_each_wrong_figure():
     for what, (right, bad) in wrong.items():
         assert fig.count(right) == 1, what
         assert shown_problems(ob, fig.replace(right, bad)), what
+
+
+# The words of a stepper and of a graph's table on the Chinese edition (mkdocs.zh.yml): every word
+# is Chinese, and everything else (the graph, every number, name and formula) is the English figure's.
+ENGLISH_WORDS = re.compile(r"\b(Reset|Previous|Next|Play|Step|step|node|what happens|chain rule|running sum|"
+                           r"backward pass|table|forward pass|base case|input|passes|gradient|contribution|"
+                           r"assigned|went from|value|made by|from|full size|all)\b")
+
+
+def _words(fig):
+    """The figure's own text (controls, caption, table, each step's sentence), its SVG left out; the
+    formulas' `name.grad` and `d` parts and the table's data/grad headers are not words."""
+    fig = re.sub(r"<svg\b.*?</svg>", "", fig, flags=re.S)
+    data = json.loads(htmllib.unescape(re.search(r'data-mg-data="([^"]*)"', fig).group(1))) if "data-mg-data" in fig else {}
+    texts = [htmllib.unescape(t) for t in re.findall(r">([^<>]+)<", fig)]
+    texts += [htmllib.unescape(a) for a in re.findall(r'aria-label="([^"]*)"', fig)]
+    texts += [s["say"] for s in data.get("steps", [])]
+    return [re.sub(r"\b\w+\.grad\b|\bgrad\b|\bdata\b", "", t) for t in texts]
+
+
+def english_left(fig):
+    """The texts of a Chinese figure that still hold an English word."""
+    return [t for t in _words(fig) if ENGLISH_WORDS.search(t)]
+
+
+def _figure_parts(fig):
+    """What must be the same in both editions: the SVG, and every number in the figure."""
+    return re.findall(r"<svg\b.*?</svg>", fig, flags=re.S), re.findall(r"-?\d+\.\d{4}", fig)
+
+
+def _cases():
+    a = Value(3.0, label="a")
+    b = a + a  # a value used twice: the running sum's words
+    b.label = "b"
+    x1, w1 = Value(2.0, label="x1"), Value(-3.0, label="w1")
+    n = x1 * w1
+    n.label = "n"
+    o = n.tanh()
+    o.label = "o"
+    wide = sum((Value(float(i), label=f"leaf{i}") for i in range(14)), Value(0.0))  # a full-size view
+    y = Value(3.0, label="y")
+    plus1 = lecture_node(y.data + 1.0, (y,), "+1", lambda out: setattr(y, "grad", 1.0 * out.grad))  # = not +=
+    assigned = plus1 * y
+    assigned.label = "c"
+    return {"used twice": b, "neuron": o, "wide": wide, "assigning closure": assigned}
+
+
+@pytest.mark.parametrize("case", ["used twice", "neuron", "wide", "assigning closure"])
+def test_the_chinese_stepper_is_the_english_one_in_chinese_words(case):
+    root = _cases()[case]
+    figs = stepper.stepper_figures(root, "t-backprop0", "test", ("en", "zh"))
+    assert figs["en"] == stepper.stepper_html(root, "t-backprop0", "test"), "English is not the default"
+    assert figs["zh"] == stepper.stepper_html(root, "t-backprop0", "test", "zh")
+    assert _figure_parts(figs["zh"]) == _figure_parts(figs["en"]), "the graph or a number differs"
+    assert english_left(figs["zh"]) == []
+    assert english_left(figs["en"]), "the check finds nothing even in English"
+    for word in ("重置", "上一步", "下一步", "播放", "逐步演示反向传播", "第 "):
+        assert word in figs["zh"], word
+
+
+def test_the_chinese_graph_table_is_the_english_one_in_chinese_words():
+    import graphs
+
+    for name, root in _cases().items():
+        figs = graphs._graph_html(root, "t-graph0", "test")
+        assert set(figs) == set(graphs.LANGS)
+        assert _figure_parts(figs["zh"]) == _figure_parts(figs["en"]), name
+        assert english_left(figs["zh"]) == [], name
+        assert "<summary>The graph as a table</summary>" in figs["en"]
+        assert "<summary>这张图，列成表格</summary>" in figs["zh"] and "<td>输入</td>" in figs["zh"]
+    wide = graphs._graph_html(_cases()["wide"], "t-graph0", "test")
+    assert 'data-mg-zoom="t-graph0" hidden>Open the graph at full size</button>' in wide["en"]
+    assert 'data-mg-zoom="t-graph0" hidden>查看原尺寸的图</button>' in wide["zh"]
+
+
+def test_the_check_for_english_words_catches_one_left_in_a_chinese_figure():
+    """The check above is the guard: one English word left in the Chinese words is found."""
+    zh = stepper.stepper_html(_cases()["used twice"], "t-backprop0", "test", "zh")
+    for chinese, english in (("下一步", "Next"), ("发生了什么", "what happens"), ("基本情形", "the base case"),
+                             ("份贡献", "contribution")):
+        planted = zh.replace(chinese, english, 1)
+        assert planted != zh and english_left(planted), f"{english!r} instead of {chinese!r} was not caught"

@@ -27,6 +27,8 @@ STEP_LIMIT = 300  # values; a stepper of more steps than this is too long to ste
 TOO_LARGE = ("This graph has {n} values, more than the {limit} a stepper can usefully show one step at "
              "a time, so it is drawn without the stepper. Its gradients after backward() are shown; "
              "a smaller expression gets the stepper.")
+TOO_LARGE_ZH = ("这张图有 {n} 个值，超过了单步演示器一步一步能有效展示的 {limit} 个，所以画出来时不带单步演示器。"
+                "图中显示的是 backward() 之后的梯度；小一些的表达式会有单步演示器。")
 
 
 def set_renderer(render):
@@ -55,9 +57,10 @@ def reset(ns=None):
     gc.collect()  # now, not inside a later page's block that calls gc.collect() itself
 
 
-def run(source, filename="<block>", ns="page", fresh=False, graph=False, stepper=None, optional=False):
+def run(source, filename="<block>", ns="page", fresh=False, graph=False, stepper=None, optional=False, lang="en"):
     """Run `source` as the module's docstring says; with `optional` (the playground), code that
-    does not end in a Value draws nothing instead of failing."""
+    does not end in a Value draws nothing instead of failing. `lang` is the page's edition ("en" or
+    "zh"): the words of a stepper and of the note on a graph too large to step through."""
     if fresh or ns not in _spaces:
         _spaces[ns] = {"__name__": "__page__"}
     namespace = _spaces[ns]
@@ -71,7 +74,7 @@ def run(source, filename="<block>", ns="page", fresh=False, graph=False, stepper
             if graph:
                 result["dot"], result["label"] = _dot(value)
             if stepper and not (optional and not _is_value(value)):
-                result.update(_stepper(value, stepper, filename))
+                result.update(_stepper(value, stepper, filename, lang))
     except BaseException as e:  # noqa: BLE001  (SystemExit and KeyboardInterrupt are the reader's too)
         result["ok"] = False
         result["error"] = _error(e, filename)
@@ -115,7 +118,7 @@ def _dot(root):
     return dot.source, f"Expression graph of {what}: {len(nodes)} values and {ops} operations, inputs on the left."
 
 
-def _stepper(root, key, filename):
+def _stepper(root, key, filename, lang="en"):
     """{"stepper": the figure hooks/stepper.py makes} or, for a graph too large to step through,
     {"dot", "label", "note"}: the graph after backward() and the sentence that says why."""
     import stepper
@@ -134,8 +137,9 @@ def _stepper(root, key, filename):
         finally:
             for v, g in zip(nodes, saved):
                 v.grad = g
-        return {"dot": dot, "label": label, "note": TOO_LARGE.format(n=len(nodes), limit=STEP_LIMIT)}
-    return {"stepper": stepper.stepper_html(root, key, filename)}
+        note = TOO_LARGE_ZH if lang == "zh" else TOO_LARGE
+        return {"dot": dot, "label": label, "note": note.format(n=len(nodes), limit=STEP_LIMIT)}
+    return {"stepper": stepper.stepper_html(root, key, filename, lang)}
 
 
 def _error(e, filename):

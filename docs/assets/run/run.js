@@ -7,6 +7,46 @@
 //   await mgPython.exec(source, {ns, fresh, graph, filename}) -> {ok, stdout, stderr, error, svg}
 //   (with stepper: KEY, the final Value's live stepper as {stepper: html}; optional: no error if none)
 (() => {
+  // The words this script puts on the page, in Chinese on the Chinese edition (<html lang="zh-CN">).
+  // The English text is the key, so an English page shows exactly that; {0}, {1} are filled in.
+  const ZH = {
+    "To run this code in the page, serve the site over http (./scripts/serve) instead of opening its files.":
+      "要在页面中运行这段代码，请通过 http 提供本站（./scripts/serve），而不是直接打开它的文件。",
+    "This browser has no WebAssembly, so it cannot run this code: copy it into Python instead.":
+      "这个浏览器没有 WebAssembly，无法运行这段代码：请把它复制到 Python 里运行。",
+    "This browser cannot start module workers, so it cannot run this code: copy it into Python instead.":
+      "这个浏览器无法启动模块 worker，因而无法运行这段代码：请把它复制到 Python 里运行。",
+    "Python could not start: {0}": "Python 无法启动：{0}",
+    "the worker failed": "worker 出错了",
+    "HTTP {0} for this page's code": "获取本页代码时得到 HTTP {0}",
+    "Loading Python into this page (once per visit): about {0} MB to download ({1} MB unpacked).":
+      "正在把 Python 加载到本页（每次访问一次）：约需下载 {0} MB（解压后 {1} MB）。",
+    "Starting Python (downloading and compiling Pyodide)": "正在启动 Python（下载并编译 Pyodide）",  // worker.mjs
+    "Loading micrograd and graphviz": "正在加载 micrograd 和 graphviz",
+    "Python is ready": "Python 已就绪",
+    "Running the page's block {0} of {1} before this one": "正在运行这个代码块之前的页面代码块：第 {0} 个，共 {1} 个",
+    "Block {0} of the page (line {1}) raised an error, so this block did not run:\n":
+      "页面的第 {0} 个代码块（第 {1} 行）抛出了错误，所以这个代码块没有运行：\n",
+    "Stopped. The next Run starts Python afresh.": "已停止。下一次运行会重新启动 Python。",
+    "Python code of block {0}, editable": "第 {0} 个代码块的 Python 代码，可编辑",
+    "# from block {0} of {1}": "# 来自《{1}》的第 {0} 个代码块",
+    "# this is block {0} of {1}": "# 这是《{1}》的第 {0} 个代码块",
+    "Run": "运行", "Run this block (after the page's blocks before it)": "运行这个代码块（先运行页面上它之前的代码块）",
+    "Edit": "编辑", "Edit this block's code": "编辑这个代码块的代码",
+    "Reset": "重置", "Put back the page's code": "恢复页面原来的代码",
+    "Stop": "停止", "Stop the running code": "停止正在运行的代码",
+    "Open in playground": "在练习场中打开",
+    "Open this block, with the page's blocks it builds on, in the playground": "在练习场中打开这个代码块，连同它所依赖的页面代码块",
+    "why": "为什么",
+    "Runs only on your computer: this block or one it builds on {0} (": "只能在你自己的电脑上运行：这个代码块（或它依赖的某个代码块）{0}（",
+    ").": "）。",
+    "Loading Python": "正在加载 Python",
+    "The graph and its stepper above now show your code's backward pass; Reset puts back the page's.":
+      "上面的图和它的单步演示器现在显示的是你的代码的反向传播；按“重置”可恢复页面原来的。",
+    "(no output)": "（没有输出）",
+  };
+  const lang = () => (document.documentElement.lang.startsWith("zh") ? "zh" : "en");
+  const tr = (text, ...args) => ((lang() === "zh" && ZH[text]) || text).replace(/\{(\d)\}/g, (_, i) => args[i]);
   const base = new URL(".", document.currentScript.src);
   const at = (path) => new URL(path, base).href;
   let worker = null, ready = null, nextId = 1, manifest = null, isReady = false;
@@ -14,15 +54,15 @@
   let view = { page: null, data: null, executed: [], busy: null, editors: new Map() };
 
   function unsupported() {
-    if (location.protocol === "file:") return "To run this code in the page, serve the site over http (./scripts/serve) instead of opening its files.";
-    if (typeof WebAssembly !== "object") return "This browser has no WebAssembly, so it cannot run this code: copy it into Python instead.";
+    if (location.protocol === "file:") return tr("To run this code in the page, serve the site over http (./scripts/serve) instead of opening its files.");
+    if (typeof WebAssembly !== "object") return tr("This browser has no WebAssembly, so it cannot run this code: copy it into Python instead.");
     let module = false;
     try {
       const url = URL.createObjectURL(new Blob([""], { type: "text/javascript" }));
       new Worker(url, { get type() { module = true; return "module"; } }).terminate();
       URL.revokeObjectURL(url);
     } catch (e) { /* no workers at all */ }
-    return module ? "" : "This browser cannot start module workers, so it cannot run this code: copy it into Python instead.";
+    return module ? "" : tr("This browser cannot start module workers, so it cannot run this code: copy it into Python instead.");
   }
 
   function call(op, args = {}) {
@@ -42,7 +82,7 @@
         pending.delete(data.id);
         if (p) data.failed ? p.reject(new Error(data.failed)) : p.resolve(data);
       };
-      worker.onerror = (e) => { e.preventDefault(); stop(`Python could not start: ${e.message || "the worker failed"}`); };
+      worker.onerror = (e) => { e.preventDefault(); stop(tr("Python could not start: {0}", e.message || tr("the worker failed"))); };
       const mine = ready = call("init");
       ready.then(() => { if (ready === mine) isReady = true; }, () => {});
     }
@@ -62,7 +102,8 @@
   const exec = async (source, opts = {}) => {
     await start();
     return call("exec", { source, filename: opts.filename ?? "<code>", ns: opts.ns ?? "page", fresh: !!opts.fresh,
-                          graph: !!opts.graph, prefix: opts.prefix, stepper: opts.stepper, optional: !!opts.optional });
+                          graph: !!opts.graph, prefix: opts.prefix, stepper: opts.stepper, optional: !!opts.optional,
+                          lang: lang() });  // a live stepper's words: the page's edition
   };
   window.mgPython = { exec, start: () => start(), stop, namespace: () => `page:${view.page}`,
                       reset: async (ns) => { if (worker) await call("reset", { ns }); } };
@@ -71,7 +112,7 @@
     if (!view.data) {
       const page = view.page;
       view.data = fetch(at(`pages/${page}.json`)).then((r) => {
-        if (!r.ok) throw new Error(`HTTP ${r.status} for this page's code`);
+        if (!r.ok) throw new Error(tr("HTTP {0} for this page's code", r.status));
         return r.json();
       });
       view.data.catch(() => { if (view.page === page) view.data = null; });
@@ -86,7 +127,7 @@
       if (name.startsWith("pyodide/") || name === "python.zip") { raw += r; gz += g; }
     }
     const mb = (n) => (n / 1048576).toFixed(1);
-    return `Loading Python into this page (once per visit): about ${mb(gz)} MB to download (${mb(raw)} MB unpacked).`;
+    return tr("Loading Python into this page (once per visit): about {0} MB to download ({1} MB unpacked).", mb(gz), mb(raw));
   }
 
   const code = (data, i) => view.editors.get(i)?.get() ?? data.blocks[i].code;
@@ -101,7 +142,7 @@
       const data = await pageData();
       const note = isReady ? "" : await sizeNote();
       if (note) ui.say(note, 0);
-      await start((p) => ui.say(`${note} ${p.progress}…`, p.step / p.steps));
+      await start((p) => ui.say(`${note} ${tr(p.progress)}…`, p.step / p.steps));
       const ns = `page:${mine.page}`;
       const want = data.blocks.slice(0, k).map((_, i) => code(data, i));
       const fresh = !(mine.executed.length <= k && mine.executed.every((c, i) => c === want[i]));
@@ -109,22 +150,22 @@
       for (let i = mine.executed.length; i < k; i++) {
         const b = data.blocks[i];
         if (!b.skip && !b.local) {  // the build skips the first; the second needs what the browser lacks
-          ui.say(`Running the page's block ${i + 1} of ${k} before this one`, null);
+          ui.say(tr("Running the page's block {0} of {1} before this one", i + 1, k), null);
           const r = await call("exec", { source: want[i], filename: name(i), ns, graph: b.syntax === "graph" });
           if (!r.ok) {
             mine.executed = [null];  // the namespace is half made: the next Run replays from the start
-            return ui.show({ ...r, stdout: "", before: `Block ${i + 1} of the page (line ${b.line}) raised an error, so this block did not run:\n` });
+            return ui.show({ ...r, stdout: "", before: tr("Block {0} of the page (line {1}) raised an error, so this block did not run:\n", i + 1, b.line) });
           }
         }
         mine.executed.push(want[i]);
       }
       const t0 = performance.now();
       const r = await call("exec", { source: code(data, k), filename: name(k), ns, graph: data.blocks[k].syntax === "graph", prefix: `mg-run-${k}`,
-                                     stepper: data.blocks[k].syntax === "backprop" ? ui.stepper : undefined });
+                                     stepper: data.blocks[k].syntax === "backprop" ? ui.stepper : undefined, lang: lang() });
       mine.executed.push(code(data, k));
       ui.show(r, performance.now() - t0);
     } catch (e) {
-      ui.show({ ok: false, stdout: "", error: { traceback: e.message === "Stopped" ? "Stopped. The next Run starts Python afresh." : String(e.message || e) } });
+      ui.show({ ok: false, stdout: "", error: { traceback: e.message === "Stopped" ? tr("Stopped. The next Run starts Python afresh.") : String(e.message || e) } });
     } finally {
       if (mine.busy === ui) mine.busy = null;
       ui.running(false);
@@ -137,7 +178,7 @@
     const box = document.createElement("div");
     box.className = "mg-run-editor";
     (codeView || bar).before(box);
-    const label = `Python code of block ${k + 1}, editable`;
+    const label = tr("Python code of block {0}, editable", k + 1);
     let editor;
     try {
       const { createEditor } = await import(at("vendor/editor.mjs"));
@@ -172,7 +213,7 @@
     const data = await pageData();
     const parts = [];
     data.blocks.slice(0, k + 1).forEach((b, i) => {  // what the build runs before block k, then k
-      if (!b.skip && !b.local) parts.push(`# ${i < k ? "from" : "this is"} block ${i + 1} of ${document.title.split(" - ")[0]}\n${code(data, i).trimEnd()}`);
+      if (!b.skip && !b.local) parts.push(`${tr(i < k ? "# from block {0} of {1}" : "# this is block {0} of {1}", i + 1, document.title.split(" - ")[0])}\n${code(data, i).trimEnd()}`);
     });
     const { share } = await import(at("playground.mjs"));
     location.href = at("../../playground/") + await share(parts.join("\n\n") + "\n");
@@ -198,8 +239,8 @@
     holder.replaceWith(bar);
     if (span.dataset.local) {
       bar.innerHTML = `<p class="mg-run-note"></p>`;
-      const more = Object.assign(document.createElement("a"), { href: at("../../in-page-python/"), textContent: "why" });
-      bar.firstChild.append(`Runs only on your computer: this block or one it builds on ${span.dataset.local} (`, more, ").");
+      const more = Object.assign(document.createElement("a"), { href: at("../../in-page-python/"), textContent: tr("why") });
+      bar.firstChild.append(tr("Runs only on your computer: this block or one it builds on {0} (", span.dataset.local), more, tr(")."));
       return;
     }
     if (why) {
@@ -218,18 +259,18 @@
     const built = codeView?.matches?.("figure.mg-stepper") ? codeView : null;
     let live = built;
     ui.stepper = built?.id;
-    ui.run = button("Run", () => runBlock(k, ui), "Run this block (after the page's blocks before it)");
-    ui.edit = button("Edit", () => openEditor(k, bar, codeView, ui), "Edit this block's code");
-    ui.reset = button("Reset", () => {
+    ui.run = button(tr("Run"), () => runBlock(k, ui), tr("Run this block (after the page's blocks before it)"));
+    ui.edit = button(tr("Edit"), () => openEditor(k, bar, codeView, ui), tr("Edit this block's code"));
+    ui.reset = button(tr("Reset"), () => {
       closeEditor(k, codeView);
       if (live !== built) { live.replaceWith(built); live = built; }
       ui.reset.hidden = true; out.replaceChildren(); ui.edit.focus();
     },
-                      "Put back the page's code");
-    ui.stop = button("Stop", () => { stop(); ui.show({ ok: false, stdout: "", error: { traceback: "Stopped. The next Run starts Python afresh." } }); },
-                     "Stop the running code");
-    ui.open = button("Open in playground", () => openInPlayground(k),
-                     "Open this block, with the page's blocks it builds on, in the playground");
+                      tr("Put back the page's code"));
+    ui.stop = button(tr("Stop"), () => { stop(); ui.show({ ok: false, stdout: "", error: { traceback: tr("Stopped. The next Run starts Python afresh.") } }); },
+                     tr("Stop the running code"));
+    ui.open = button(tr("Open in playground"), () => openInPlayground(k),
+                     tr("Open this block, with the page's blocks it builds on, in the playground"));
     ui.reset.hidden = ui.stop.hidden = true;
     for (const ev of ["pointerenter", "focus"]) ui.run.addEventListener(ev, () => { pageData().catch(() => {}); start().catch(() => {}); }, { once: true });
     ui.running = (on) => {
@@ -245,7 +286,7 @@
         const bar = document.createElement("progress");
         bar.max = 1;
         bar.value = fraction;
-        bar.setAttribute("aria-label", "Loading Python");
+        bar.setAttribute("aria-label", tr("Loading Python"));
         p.prepend(bar, " ");
       }
       out.replaceChildren(p);
@@ -264,7 +305,7 @@
         live = fig;
         window.mgGraphs.bind(fig);
         ui.reset.hidden = false;
-        parts.push(note("The graph and its stepper above now show your code's backward pass; Reset puts back the page's."));
+        parts.push(note(tr("The graph and its stepper above now show your code's backward pass; Reset puts back the page's.")));
       }
       if (r.note) parts.push(note(r.note));
       if (r.svg) {
@@ -273,7 +314,7 @@
         fig.innerHTML = `<div class="mg-scroll" tabindex="0">${r.svg}</div>`;
         parts.push(fig);
       }
-      if (!parts.length) parts.push(pre("(no output)", "mg-run-empty"));
+      if (!parts.length) parts.push(pre(tr("(no output)"), "mg-run-empty"));
       out.replaceChildren(...parts);
       out.dataset.state = r.ok ? "done" : "error";
       if (ms !== undefined) out.dataset.ms = ms.toFixed(0);

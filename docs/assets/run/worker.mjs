@@ -2,11 +2,13 @@
 // runaway loop is stopped by terminating the worker. Everything is loaded from this site.
 //
 // Messages in:  {id, op: "init"}                                     -> {id, ok: true}
-//               {id, op: "exec", source, filename, ns, fresh, graph} -> {id, ...inpage.run's result, svg}
+//               {id, op: "exec", source, filename, ns, fresh, graph, lang} -> {id, ...inpage.run's result, svg}
+//                 (lang "zh": a stepper's and a note's words in Chinese, for the Chinese edition's pages)
 //                 with stepper: KEY (a ```backprop block) -> also {stepper: the figure's HTML}, or
 //                 for a graph too large to step, {svg, note}
 //               {id, op: "reset", ns}                                -> {id, ok: true}
-// Messages out: {progress: text, step, steps} while starting; {id, failed: message} on a crash.
+// Messages out: {progress: text, step, steps} while starting (English: run.js translates it);
+//               {id, failed: message} on a crash.
 // docs/assets/run/run.js is the page side; inpage.py the Python side.
 import { loadPyodide } from "./vendor/pyodide/pyodide.mjs";
 
@@ -67,7 +69,8 @@ onmessage = async ({ data }) => {
     if (op !== "exec") throw new Error(`unknown op ${op}`);
     if (data.stepper) await liveSteppers(inpage);
     const result = JSON.parse(inpage.run(data.source, data.filename ?? "<block>", data.ns ?? "page",
-                                         !!data.fresh, !!data.graph, data.stepper || undefined, !!data.optional));
+                                         !!data.fresh, !!data.graph, data.stepper || undefined, !!data.optional,
+                                         data.lang === "zh" ? "zh" : "en"));
     if (result.dot) result.svg = await render(result.dot, result.label, data.prefix ?? "run");
     postMessage({ id, ...result });
   } catch (e) {
