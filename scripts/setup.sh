@@ -11,6 +11,8 @@ python3 -c "import ensurepip, venv" 2>/dev/null || missing+=(python3-venv)
 command -v npm >/dev/null || missing+=(nodejs npm)           # the in-page Python (web/), axe-core
 if [ "$what" = test ]; then
   command -v chromium >/dev/null || missing+=(chromium)      # the browser tests
+  # Chinese text for the browser tests of the Chinese edition (readers use their system's CJK font)
+  fc-list :lang=zh 2>/dev/null | grep -q . || missing+=(fonts-wqy-microhei)
 fi
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
