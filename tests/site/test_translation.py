@@ -47,7 +47,9 @@ def code_of(article):
         elif el.name == "svg" and not el.find_parent("svg") and el.find_parent("figure"):
             out.append(("svg", str(el)))
         elif el.name == "figure" and el.get("data-mg-data"):
-            out.append(("stepper", el["data-mg-data"]))
+            data = json.loads(el["data-mg-data"])  # each step's sentence ("say") is in the page's language
+            out.append(("stepper", json.dumps({**data, "steps": [{k: v for k, v in step.items() if k != "say"}
+                                                                 for step in data["steps"]]})))
         elif el.name == "img" and (el.get("src") or "").startswith("data:"):
             out.append(("img", el["src"]))
     return out
