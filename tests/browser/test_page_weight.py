@@ -10,7 +10,7 @@ import gzip
 import re
 import statistics
 
-from browsing import Visit, body_sizes, chapter_ids, page_file, report, response_sizes, weigh
+from browsing import ZH, Visit, body_sizes, chapter_ids, page_file, report, response_sizes, weigh
 from sitebuild import FIGURES
 
 KB = 1024
@@ -42,6 +42,7 @@ PRINT_HTML = 3.5 * MB  # the whole site on one page, uncompressed (2.86 MB on 20
 
 
 def page_type(path, visit=None):
+    path = path.removeprefix(ZH)  # a page of the Chinese edition has the budget of its English page
     if path.startswith("print_page"):
         return "print"
     if path == "":
