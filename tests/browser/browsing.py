@@ -27,6 +27,8 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
 SCHEMES = {"light": "default", "dark": "slate"}  # Playwright's color_scheme -> Material's data-md-color-scheme
 VIEWPORT = {"width": 1280, "height": 900}  # wide enough for both sidebars
+PHONE = {"width": 390, "height": 844}
+ZH = "zh/"  # where the Chinese edition is built, inside the site (tests/conftest.py, scripts/build)
 SHOTS = ROOT / "test-output" / "screenshots"
 PREFERRED_CHAPTERS = ("value-object/", "overview/")  # photographed if they have a graph and math
 # What a static host that gzips (GitHub Pages, nginx with gzip on) compresses: text formats. Fonts
@@ -79,6 +81,16 @@ def site_pages(site):
     """Every page of the built site, from its sitemap.xml, as paths relative to the root."""
     locs = [e.text.strip() for e in ET.parse(site / "sitemap.xml").iter() if e.tag.endswith("loc")]
     return [urlsplit(loc).path.lstrip("/") for loc in locs]
+
+
+def chinese_pages(site):
+    """Every page of the Chinese edition, from its own sitemap (zh/sitemap.xml), as paths relative to
+    the site's root ("zh/overview/"); [] if the site was built without it."""
+    if not (site / ZH / "sitemap.xml").is_file():
+        return []
+    pages = site_pages(site / ZH)
+    assert all(p.startswith(ZH) for p in pages), f"the Chinese sitemap names pages outside /{ZH}: {pages[:3]}"
+    return pages
 
 
 def page_file(site, path):
@@ -235,9 +247,15 @@ FACTS_JS = r"""async () => {
         fill: parse(getComputedStyle(pre).color), back: backdrop(pre) }))),
     };
   }
+  const ui = (sel, attr) => { const e = document.querySelector(sel); return e ? (attr ? e.getAttribute(attr) : e.textContent.trim()) : null; };
   return {
     scheme: document.body.getAttribute("data-md-color-scheme"),
     title: document.title,
+    lang: document.documentElement.getAttribute("lang"),
+    // Some of Material's interface strings, in the page's language (theme.language)
+    ui: { search: ui("input.md-search__input", "placeholder"), skip: ui("a.md-skip"),
+          toc: ui("nav.md-nav--secondary > label.md-nav__title") },
+    fonts: [...document.fonts].filter((f) => f.status === "loaded").map((f) => f.family.replace(/["']/g, "")),
     chapter: !!document.querySelector(".mg-chapter-meta"),
     graphs: figures.filter((f) => f.kind === "graph").length,
     plots: figures.filter((f) => f.kind === "plot").length,
@@ -247,6 +265,14 @@ FACTS_JS = r"""async () => {
     column: (document.querySelector(".md-content__inner") || document.body).clientWidth,
   };
 }"""
+
+# After the window was made phone-wide: how far the page scrolls sideways, and the graph boxes past
+# the screen's right edge (read after two frames, once scripts that watch the size have run).
+PHONE_JS = r"""() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => done({
+  sideways: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  past: [...document.querySelectorAll("figure.mg-graph .mg-scroll")]
+    .filter((s) => s.getBoundingClientRect().right > window.innerWidth).map((s) => s.closest("figure").id),
+}))))"""
 
 # Sets axe-core running on the page; `window.__mgAxe` is the promise of its violations.
 AXE_START_JS = r"""() => {
@@ -297,8 +323,9 @@ class PageVisitor:
         if self.visit:
             self.visit.console.append(f"uncaught: {error}")
 
-    def start(self, path, scheme, screenshot=None):
-        """Load `path` as a first view (routing keeps the cache empty) and start checking it."""
+    def start(self, path, scheme, screenshot=None, phone=False):
+        """Load `path` as a first view (routing keeps the cache empty) and start checking it; with
+        `phone`, also narrow the window to a phone's width for a moment and see what scrolls sideways."""
         self.visit, self._mine, self._start = Visit(path, scheme), set(), time.perf_counter()
         file = page_file(self.site, path)
         self.visit.html_bytes = file.stat().st_size if file.is_file() else 0
@@ -314,6 +341,10 @@ class PageVisitor:
         if screenshot:
             SHOTS.mkdir(parents=True, exist_ok=True)
             self.page.screenshot(path=str(SHOTS / f"{screenshot}-{scheme}.png"), full_page=True)
+        if phone:
+            self.page.set_viewport_size(PHONE)
+            self.visit.facts["phone"] = self.page.evaluate(PHONE_JS)
+            self.page.set_viewport_size(VIEWPORT)
         self.page.add_script_tag(path=str(AXE))
         self.page.evaluate(AXE_START_JS)
 
@@ -364,13 +395,17 @@ def screenshot_pages(built):
 
 
 class Sweep:
-    """Every page, visited once per colour scheme, in sitemap order. The first use sweeps both
-    schemes at once, one tab each, interleaved: while axe checks a page in one tab, the next page
-    loads in the other, which keeps two CPU cores busy."""
+    """Every page of both editions, visited once per colour scheme, in sitemap order (the English
+    pages, then the Chinese ones). The first use sweeps both schemes at once, one tab each,
+    interleaved: while axe checks a page in one tab, the next page loads in the other, which keeps
+    two CPU cores busy. A Chinese page is also narrowed to a phone's width for a moment, in light
+    (the English pages are loaded at that width by test_graphs.py)."""
 
     def __init__(self, browser, site, base_url):
         self.browser, self.site, self.base_url = browser, site, base_url
-        self.pages = site_pages(site)
+        self.english = site_pages(site)
+        self.chinese = chinese_pages(site)
+        self.pages = self.english + self.chinese
         self.shots = screenshot_pages(built_pages(site))
         self.outside = []  # requests the guard aborted that no visit saw (there should be none)
         self._visits = {}
@@ -387,10 +422,12 @@ class Sweep:
         try:
             tabs = {s: PageVisitor(contexts[s], self.site, self.base_url) for s in SCHEMES}
             for path in self.pages:
+                if path == (self.chinese or [None])[0]:
+                    english_seconds = time.perf_counter() - start
                 for scheme, tab in tabs.items():
                     if tab.visit is not None:
                         visits[scheme].append(tab.finish())
-                    tab.start(path, scheme, self.shots.get(path))
+                    tab.start(path, scheme, self.shots.get(path), phone=path.startswith(ZH) and scheme == "light")
             for scheme, tab in tabs.items():
                 visits[scheme].append(tab.finish())
         finally:
@@ -400,7 +437,10 @@ class Sweep:
         self.outside = sorted({u for c in contexts.values() for u in c.outside} - seen)
         self._visits = visits
         slowest = max((v for vs in visits.values() for v in vs), key=lambda v: v.load_seconds)
-        FIGURES["browser sweep"] = (f"{len(self.pages)} pages x {len(SCHEMES)} schemes in {time.perf_counter() - start:.1f} s "
+        seconds = time.perf_counter() - start
+        zh = (f"; of it the {len(self.chinese)} Chinese pages {seconds - english_seconds:.1f} s"
+              if self.chinese else "")
+        FIGURES["browser sweep"] = (f"{len(self.pages)} pages x {len(SCHEMES)} schemes in {seconds:.1f} s{zh} "
                                     f"(slowest load: {slowest.name}, {slowest.load_seconds:.1f} s)")
 
 

@@ -1,11 +1,12 @@
-"""Every page, in light and in dark: it loads cleanly, offline, and shows what it promises.
+"""Every page of both editions (the English site and the Chinese one under /zh/), in light and in
+dark: it loads cleanly, offline, and shows what it promises.
 
 Each test reads the records of one sweep over all pages (browsing.py) and runs once per colour
 scheme; a failure lists every page that breaks the rule, not just the first one.
 """
 from pathlib import Path
 
-from browsing import SCHEMES, report
+from browsing import SCHEMES, ZH, report
 from sitebuild import FIGURES, ROOT
 
 MIN_TEXT_CONTRAST = 4.5  # WCAG AA for normal text
@@ -17,9 +18,16 @@ def test_the_sweep_covers_every_page(sweep):
     pages = set(sweep.pages)
     expected = {""} | {p.stem + "/" for p in (ROOT / "docs").glob("*.md") if p.stem != "index"}
     expected |= {f"examples/{nb.stem}/" for nb in (ROOT / "examples").glob("*.ipynb")}
+    # The Chinese edition: every page written in zh/ (zh/docs/*.md, zh/examples/*.md for the notebooks)
+    zh = ROOT / "zh"
+    for p in (zh / "docs").rglob("*.md"):
+        rel = p.relative_to(zh / "docs").with_suffix("").as_posix()
+        expected.add(ZH + ("" if rel == "index" else rel.removesuffix("/index") + "/"))
+    expected |= {f"{ZH}examples/{p.stem}/" for p in (zh / "examples").glob("*.md")}
     missing = sorted(expected - pages)
-    assert not missing, f"pages missing from the sitemap, so from the browser tests: {missing}"
+    assert not missing, f"pages missing from the sitemaps, so from the browser tests: {missing}"
     assert any(Path(p).parts[:1] == ("examples",) for p in pages), "no notebook page is tested"
+    assert sweep.chinese and all(p.startswith(ZH) for p in sweep.chinese), "the Chinese edition is not swept"
 
 
 def test_pages_load_without_errors(visits):
