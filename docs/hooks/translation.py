@@ -27,6 +27,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mkdocs.plugins import event_priority
+
 ROOT = Path(__file__).resolve().parents[2]
 EN_DOCS = ROOT / "docs"
 ZH_ROOT = ROOT / "zh"
@@ -378,8 +380,14 @@ def _is_zh(config):
     return str(config.theme.get("language", "en")).startswith("zh")
 
 
+SEARCH_WORDS = ZH_ROOT / "search-words.txt"  # jieba's user dictionary: one word per line, no comments
+
+
+@event_priority(100)  # before Material's search plugin reads its jieba_dict_user
 def on_config(config):
     _build.update(zh=_is_zh(config), names={name for name, _, _ in pages()}, notebook_ids={})
+    if _build["zh"] and "material/search" in config.plugins:
+        config.plugins["material/search"].config.jieba_dict_user = str(SEARCH_WORDS)
     if _build["zh"]:
         _write_notebooks()
         if os.environ.get("ZH_SERVED_AT"):  # scripts/serve: readers reach it through the English server
@@ -499,9 +507,6 @@ def _english_links(text, name, names):
     return _LINK.sub(repl, text)
 
 
-from mkdocs.plugins import event_priority  # noqa: E402
-
-
 @event_priority(100)  # before mkdocs-jupyter's: it must see the Chinese notebooks
 def on_files(files, config):
     if not _build["zh"]:
@@ -538,31 +543,32 @@ def on_files(files, config):
     return files
 
 
-_HEADING_ID = re.compile(r'(<h[1-6][^>]*\bid=")([^"]*)(")')
+_HEADING = re.compile(r'<h(?P<level>[1-6])(?P<attrs>[^>]*)\bid="[^"]*"(?P<rest>[^>]*)>(?P<inner>.*?)</h(?P=level)>', re.S)
 
 
 def on_page_content(html, page, config, files):
+    """A Chinese notebook's headings get the English ids, in order (nbconvert slugs the Chinese
+    text), in the page, in each heading's anchor link and in the table of contents."""
     ids = _build["notebook_ids"].get(page.file.src_uri) if _build["zh"] else None
     if ids is None:
         return html
-    found = _HEADING_ID.findall(html)
+    found = list(_HEADING.finditer(html))
     if len(found) != len(ids):
         raise _fail(f"{page.file.src_uri}: {len(found)} headings rendered, {len(ids)} written")
     it = iter(ids)
-    renamed = {}
 
-    def repl(m):
+    def heading(m):
         new = next(it)
-        renamed[m[2]] = new
-        return m[1] + new + m[3]
-    html = _HEADING_ID.sub(repl, html)
-    html = re.sub(r'(class="anchor-link" href="#)([^"]*)"', lambda m: m[1] + renamed.get(m[2], m[2]) + '"', html)
+        inner = re.sub(r'(class="anchor-link" href="#)[^"]*"', rf'\g<1>{new}"', m["inner"])
+        return f'<h{m["level"]}{m["attrs"]}id="{new}"{m["rest"]}>{inner}</h{m["level"]}>'
+    html = _HEADING.sub(heading, html)
+    order = iter(ids)
 
-    def walk(items, it2):
+    def walk(items):
         for item in items:
-            item.id = renamed.get(item.id, item.id)
-            walk(item.children, it2)
-    walk(page.toc, None)
+            item.id = next(order)
+            walk(item.children)
+    walk(page.toc)
     return html
 
 

@@ -44,8 +44,9 @@ def site_files(site):
 
 
 def differences(a, b):
-    """What differs between two built sites, in words (empty when they are equal)."""
-    a, b = site_files(a), site_files(b)
+    """What differs between two built sites, in words (empty when they are equal). The session's
+    build holds the Chinese edition in zh/, built by another configuration: left out."""
+    a, b = ({n: v for n, v in site_files(x).items() if not n.startswith("zh/")} for x in (a, b))
     problems = [f"only in the cold build: {n}" for n in sorted(a.keys() - b.keys())]
     problems += [f"only in the warm build: {n}" for n in sorted(b.keys() - a.keys())]
     problems += [f"differs: {n}" for n in sorted(a.keys() & b.keys()) if a[n] != b[n]]

@@ -59,10 +59,22 @@ def code_of(article):
 def test_a_chinese_page_shows_the_english_pages_code_block_for_block(built_site, name):
     site, _ = built_site
     en, zh = code_of(_article(site, name, False)), code_of(_article(site, name, True))
-    assert en, f"{name}: the English page shows no code at all: this comparison would prove nothing"
+    COMPARED[name] = len(en)
     for i, (a, b) in enumerate(zip(en, zh)):
         assert a == b, f"{name}: item {i + 1} ({a[0]}) differs between /{_url(name)} and /zh/{_url(name)}"
     assert len(en) == len(zh), f"{name}: {len(en)} code items in English, {len(zh)} in Chinese"
+
+
+COMPARED = {}
+
+
+def test_the_comparison_compared_code(built_site):
+    """Run after the comparisons: most pages show code (the in-page Python page and the playground
+    show none of their own), so a broken `code_of` finding nothing would not pass unseen."""
+    with_code = [name for name, n in COMPARED.items() if n]
+    assert len(COMPARED) == len(TRANSLATED) and len(with_code) >= len(TRANSLATED) - 3, COMPARED
+    FIGURES["Chinese pages compared block for block with the English"] = (
+        f"{len(with_code)} pages with code, {sum(COMPARED.values())} items")
 
 
 def _ids(article):
@@ -99,15 +111,27 @@ def test_chinese_pages_are_zh_cn_and_switch_to_the_same_page(built_site):
 
 def test_the_chinese_search_index_has_chinese_words_for_the_right_chapters(built_site):
     """Material segments Chinese text with jieba (a word per token, joined by U+200B); without it a
-    whole run of characters would be one token and 反向传播 would find nothing."""
+    whole run of characters would be one token and 反向传播 would find nothing. The glossary's terms
+    are words of their own (zh/search-words.txt, jieba's user dictionary): 反向传播 is one token, not
+    反向 + 传播, so a search for it finds it and highlights it whole."""
     site, _ = built_site
     docs = json.loads((site / "zh" / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
-    expected = {"反向传播": "backward-whole-graph/", "链式法则": "manual-backprop-expression/",
+    expected = {"反向传播": "manual-backprop-expression/", "链式法则": "manual-backprop-expression/",
                 "拓扑排序": "backward-whole-graph/"}
     for word, page in expected.items():
         having = {d["location"].split("#")[0] for d in docs
                   if word in re.split(r"[\s\u200b，。：；、（）“”！？,.:;()]+", d["text"] + " " + d["title"])}
         assert page in having, f"{word} is not a search token of /zh/{page} (pages having it: {sorted(having)[:8]})"
+
+
+def test_every_glossary_term_is_a_search_word():
+    words = set((ROOT / "zh" / "search-words.txt").read_text(encoding="utf-8").split())
+    glossary = (ROOT / "zh" / "docs" / "glossary.md").read_text(encoding="utf-8")
+    terms = set()
+    for row in re.findall(r"^\| [^|]+ \| ([^|]+) \|", glossary, re.M):
+        terms |= {t for t in re.split(r"[ /、（）()]+", row) if re.fullmatch(r"[\u4e00-\u9fff]{2,}", t)}
+    terms.discard("中文")
+    assert terms and terms <= words, f"glossary terms missing from zh/search-words.txt: {sorted(terms - words)}"
 
 
 def test_the_chinese_cite_box_names_the_chinese_title_and_url(built_site):
@@ -117,7 +141,7 @@ def test_the_chinese_cite_box_names_the_chinese_title_and_url(built_site):
     assert box is not None and "引用本页" in box.get_text()
     text = box.get_text()
     assert "/zh/value-object/" in text and "从核心 Value 对象及其可视化开始" in text
-    assert "language = {chinese}" in text
+    assert re.search(r"language\s*=\s*\{chinese\}", text)
 
 
 # --- the machinery, on copies of the project ----------------------------------------------------
@@ -256,3 +280,10 @@ def test_every_chinese_section_with_prose_is_in_chinese():
             if re.search(r"[A-Za-z]{4,}\s+[a-z]{3,}\s+[a-z]{3,}", prose) and not re.search(r"[\u4e00-\u9fff]", prose):
                 english_only.append(f"{name}#{section.id}")
     assert not english_only, english_only
+
+
+def test_the_chinese_build_log_is_quiet(built_site):
+    from test_build import QUIET_LOG
+    noise = [line for line in BUILD_LOGS["zh"].splitlines() if re.match(r"(INFO|WARNING|ERROR)\b", line)
+             and not QUIET_LOG.fullmatch(line)]
+    assert not noise, "the Chinese build logged lines an author need not act on:\n" + "\n".join(noise)
