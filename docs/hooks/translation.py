@@ -543,7 +543,7 @@ def on_files(files, config):
     return files
 
 
-_HEADING = re.compile(r'<h(?P<level>[1-6])(?P<attrs>[^>]*)\bid="[^"]*"(?P<rest>[^>]*)>(?P<inner>.*?)</h(?P=level)>', re.S)
+_HTML_HEADING = re.compile(r'<h(?P<level>[1-6])(?P<attrs>[^>]*)\bid="[^"]*"(?P<rest>[^>]*)>(?P<inner>.*?)</h(?P=level)>', re.S)
 
 
 def on_page_content(html, page, config, files):
@@ -552,7 +552,7 @@ def on_page_content(html, page, config, files):
     ids = _build["notebook_ids"].get(page.file.src_uri) if _build["zh"] else None
     if ids is None:
         return html
-    found = list(_HEADING.finditer(html))
+    found = list(_HTML_HEADING.finditer(html))
     if len(found) != len(ids):
         raise _fail(f"{page.file.src_uri}: {len(found)} headings rendered, {len(ids)} written")
     it = iter(ids)
@@ -561,7 +561,7 @@ def on_page_content(html, page, config, files):
         new = next(it)
         inner = re.sub(r'(class="anchor-link" href="#)[^"]*"', rf'\g<1>{new}"', m["inner"])
         return f'<h{m["level"]}{m["attrs"]}id="{new}"{m["rest"]}>{inner}</h{m["level"]}>'
-    html = _HEADING.sub(heading, html)
+    html = _HTML_HEADING.sub(heading, html)
     order = iter(ids)
 
     def walk(items):
