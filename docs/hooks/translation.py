@@ -3,7 +3,7 @@
 A Chinese page, zh/docs/<page>.md, holds prose only. Where the English page has code (fenced
 blocks with their checked outputs, ```lecture/graph/plot/backprop blocks, the track's
 `<!-- buildit:... -->` lines), it has a line `[[code]]`, and this hook (the first hook of the
-Chinese build, zh/mkdocs.yml) puts the English page's code back there before any other hook sees
+Chinese build, mkdocs.zh.yml) puts the English page's code back there before any other hook sees
 the page. So the two editions cannot show different code, outputs, graphs, steppers or Run buttons.
 
 Sections are cut at headings. Each Chinese heading has the English heading's id, and the line under
