@@ -380,14 +380,8 @@ def _is_zh(config):
     return str(config.theme.get("language", "en")).startswith("zh")
 
 
-SEARCH_WORDS = ZH_ROOT / "search-words.txt"  # jieba's user dictionary: one word per line, no comments
-
-
-@event_priority(100)  # before Material's search plugin reads its jieba_dict_user
 def on_config(config):
     _build.update(zh=_is_zh(config), names={name for name, _, _ in pages()}, notebook_ids={})
-    if _build["zh"] and "material/search" in config.plugins:
-        config.plugins["material/search"].config.jieba_dict_user = str(SEARCH_WORDS)
     if _build["zh"]:
         _write_notebooks()
         if os.environ.get("ZH_SERVED_AT"):  # scripts/serve: readers reach it through the English server

@@ -125,7 +125,7 @@ def _run(page, k, timeout=RUN_TIMEOUT):
     # A block inside a collapsed admonition (??? question) is run as a reader would: opened first.
     bar.evaluate(OPEN_JS)
     bar.locator(".mg-run-out").evaluate("(o) => { delete o.dataset.state; }")
-    bar.get_by_role("button", name="Run").click()
+    bar.get_by_role("button", name=re.compile(r"^(Run|运行)$")).click()  # its label on an English or Chinese page
     bar.locator(".mg-run-out[data-state]").wait_for(timeout=timeout)
     out = bar.locator(".mg-run-out")
     text = lambda sel: out.locator(sel).first.text_content() if out.locator(sel).count() else ""  # noqa: E731
@@ -255,7 +255,7 @@ def test_stop_ends_a_runaway_loop_and_the_page_recovers(new_context, built_site)
     page.goto(PAGE)
     _type_code(page, 0, "while True: pass")
     bar = _bar(page, 0)
-    bar.get_by_role("button", name="Run").click()
+    bar.get_by_role("button", name=re.compile(r"^(Run|运行)$")).click()  # its label on an English or Chinese page
     stop = bar.get_by_role("button", name="Stop")
     expect(stop).to_be_visible()
     page.wait_for_timeout(1500)  # well inside the loop
@@ -384,7 +384,7 @@ def test_a_first_view_loads_nothing_heavy(new_context, built_site):
                                               f"run.css of the runner, also {LATER_MS // 1000} s later")
 
 
-def test_the_runner_adds_at_most_15_kb_to_any_first_view(built_site):
+def test_the_runner_adds_at_most_18_kb_to_any_first_view(built_site):
     """run.js, run.css and the markers the build adds, as served, on every page that runs code (no
     browser needed). The print page, which collects every page's markers, runs none (run.js binds
     a page with exactly one .mg-run-page) and is not budgeted here."""
@@ -396,4 +396,5 @@ def test_the_runner_adds_at_most_15_kb_to_any_first_view(built_site):
         for p, t in texts.items() if t.count('class="mg-run-page"') == 1)
     FIGURES["in-page Python, first-view weight"] = (f"run.js + run.css {scripts / 1024:.1f} KB; markers at most "
                                                     f"{heaviest[0]} bytes (/{heaviest[1]}/)")
-    assert scripts + heaviest[0] <= 15 * 1024, f"{(scripts + heaviest[0]) / 1024:.1f} KB on /{heaviest[1]}/"
+    # 18 KB: 15 KB until run.js carried the Chinese edition's interface strings (about 2.5 KB)
+    assert scripts + heaviest[0] <= 18 * 1024, f"{(scripts + heaviest[0]) / 1024:.1f} KB on /{heaviest[1]}/"
