@@ -300,27 +300,20 @@ def section_bibtex(path, context, section):
 
 
 def section_apa(path, context, section):
-    when = _when()
-    if _edition["zh"]:
-        text = (f"{authors_text()}. ({when}). {section['title']}。载于 {context['apa']}。"
-                f"载于 {_edition['title']}（版本 {_release['version']}）。{section_url(path, section['id'])}")
-        video = lecture()
-        if video:
-            start = section["start"]
-            who = ", ".join(_person_apa(a) for a in video.get("authors", []))
-            at = f"{video['url']}&t={start}s" if start is not None else video["url"]
-            moment = f"，{_timestamp(start)}" if start is not None else ""
-            text += f" 配套于 {who} ({video.get('year', 'n.d.')}). {video['title']} [视频]{moment}. {at}"
-        return text
-    text = (f"{authors_text()}. ({when}). {section['title']}. In {context['apa']}. "
-            f"In {_release['title']} (Version {_release['version']}). {section_url(path, section['id'])}")
+    zh = _edition["zh"]
+    words = ("{title}。载于 {within}。载于 {site}（版本 {version}）。{url}", " 配套于 {who} ({year}). {video} [视频]{moment}. {at}",
+             "，") if zh else ("{title}. In {within}. In {site} (Version {version}). {url}",
+                               " Companion to {who} ({year}). {video} [Video]{moment}. {at}", ", ")
+    text = (f"{authors_text()}. ({_when()}). " + words[0].format(
+        title=section["title"], within=context["apa"], site=_edition["title"], version=_release["version"],
+        url=section_url(path, section["id"])))
     video = lecture()
     if video:
         start = section["start"]
-        who = ", ".join(_person_apa(a) for a in video.get("authors", []))
-        at = f"{video['url']}&t={start}s" if start is not None else video["url"]
-        moment = f", {_timestamp(start)}" if start is not None else ""
-        text += (f" Companion to {who} ({video.get('year', 'n.d.')}). {video['title']} [Video]{moment}. {at}")
+        text += words[1].format(
+            who=", ".join(_person_apa(a) for a in video.get("authors", [])), year=video.get("year", "n.d."),
+            video=video["title"], moment=f"{words[2]}{_timestamp(start)}" if start is not None else "",
+            at=f"{video['url']}&t={start}s" if start is not None else video["url"])
     return text
 
 
