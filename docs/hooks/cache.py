@@ -48,6 +48,8 @@ from pathlib import Path
 
 from mkdocs.structure.toc import get_toc
 
+from translation import edition  # a sibling module (MkDocs puts docs/hooks on the path as it loads a hook)
+
 VARIABLE = "BUILD_CACHE"
 FRESH = "BUILD_CACHE_FRESH"  # set (./scripts/serve --fresh): empty the cache before the first build
 KINDS = ("pagecode", "notebook", "notebook-run")
@@ -75,7 +77,7 @@ def on_config(config):
     root = Path(config.config_file_path).parent
     # The Chinese edition (mkdocs.zh.yml) shares the English build's cache, but has fewer pages.
     _state.update(folder=(root / value).resolve() if value else None, root=root, used=set(), stored=[],
-                  hits=0, misses=0, whole=not str(config.theme.get("language", "en")).startswith("zh"))
+                  hits=0, misses=0, whole=edition(config) == "en")
     if not value:
         _state.update(deps="", inputs="")
         return config

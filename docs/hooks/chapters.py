@@ -14,6 +14,8 @@ from pathlib import Path
 import yaml
 from mkdocs.exceptions import PluginError
 
+from translation import edition  # a sibling module (MkDocs puts docs/hooks on the path as it loads a hook)
+
 _meta = {}
 ROOT = Path(__file__).resolve().parents[2]
 # What the pages say around a chapter, per edition (mkdocs.yml's theme.language)
@@ -42,7 +44,7 @@ def load(language="en"):
 
 
 def on_config(config):
-    language = "zh" if str(config.theme.get("language", "en")).startswith("zh") else "en"
+    language = edition(config)
     data = load(language)
     _meta["words"] = WORDS[language]
     chapters, number = {}, 0

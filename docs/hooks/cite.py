@@ -27,6 +27,8 @@ from pathlib import Path
 import yaml
 from mkdocs.exceptions import PluginError
 
+from translation import edition  # a sibling module (MkDocs puts docs/hooks on the path as it loads a hook)
+
 _cff = {}
 _release = {}
 _edition = {"zh": False, "title": ""}  # the Chinese edition (mkdocs.zh.yml): its words, title and URLs
@@ -52,7 +54,7 @@ def on_config(config):
     _release.update(version=version, date=date.isoformat(), title=cff["title"],
                     url=cff["url"].rstrip("/") + "/", changelog=None)
     config.extra["release"] = _release
-    zh = str(config.theme.get("language", "en")).startswith("zh")
+    zh = edition(config) == "zh"
     # The Chinese edition's title is its site_name (mkdocs.zh.yml); it lives under zh/ in every version.
     _edition.update(zh=zh, title=config.site_name if zh else cff["title"])
     return config

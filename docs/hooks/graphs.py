@@ -36,6 +36,7 @@ import cache  # noqa: E402  (the cache.py hook, registered before this one)
 import graphsvg  # noqa: E402  (sibling modules; MkDocs loads hooks by path)
 import pagecode  # noqa: E402
 import stepper  # noqa: E402
+from translation import edition  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.graphs")
 FENCES = ("graph", "backprop", "plot")
@@ -51,7 +52,7 @@ _stats = {"graphs": 0, "backprops": 0, "plots": 0, "pages": 0, "seconds": 0.0, "
 
 
 def on_config(config):
-    _lang["now"] = "zh" if str(config.theme.get("language", "en")).startswith("zh") else "en"
+    _lang["now"] = edition(config)
     # A fresh engine for every build, so that `mkdocs serve` shows edits to micrograd/.
     for name in [m for m in sys.modules if m == "micrograd" or m.startswith("micrograd.")]:
         del sys.modules[name]

@@ -26,6 +26,8 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
+from translation import edition  # a sibling module (MkDocs puts docs/hooks on the path as it loads a hook)
+
 LINE_ANCHOR = "__codelineno-0-"  # pymdownx.highlight's id for line N of a page's first code block
 FENCE = re.compile(r"^(?P<indent>[ \t]*)```source[ \t]*\n(?P<body>.*?)^(?P=indent)```[ \t]*$", re.M | re.S)
 # A fence of four or more backticks shows Markdown as it is written (docs/contributing.md shows how
@@ -54,7 +56,7 @@ CODEBASES = {
 
 
 def _zh(config):
-    return str(config.theme.get("language", "en")).startswith("zh")
+    return edition(config) == "zh"
 
 
 def on_files(files, config):

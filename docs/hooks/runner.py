@@ -40,6 +40,7 @@ from mkdocs.exceptions import PluginError
 
 sys.path.insert(0, os.path.dirname(__file__))
 import pagecode  # noqa: E402  (a sibling module; MkDocs loads hooks by path)
+from translation import edition  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.runner")
 ROOT = Path(__file__).resolve().parents[2]
@@ -120,7 +121,7 @@ def on_config(config):
                           + ", ".join(str(p.relative_to(ROOT)) for p in missing)
                           + " missing): run `source scripts/setup.sh docs`, which installs web/ with npm")
     _pages.clear()
-    _lang["now"] = "zh" if str(config.theme.get("language", "en")).startswith("zh") else "en"
+    _lang["now"] = edition(config)
     mimetypes.add_type("text/javascript", ".mjs")  # for `mkdocs serve`; see the README for other hosts
     mimetypes.add_type("application/wasm", ".wasm")
     return config

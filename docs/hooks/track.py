@@ -42,6 +42,8 @@ import yaml
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
+from translation import edition  # a sibling module (MkDocs puts docs/hooks on the path as it loads a hook)
+
 MARKER = re.compile(r"^(?P<indent>[ \t]*)<!-- buildit:(?P<what>[a-z]+)(?: (?P<step>[\w./-]+))? -->[ \t]*$",
                     re.M)
 # How a shown file is highlighted, by its ending; never `bash`/`sh`, which the page tests would run.
@@ -63,7 +65,7 @@ def on_config(config):
     sys.path.insert(0, os.path.dirname(__file__))
     import chapters  # a sibling module: docs/chapters.yml, with the Chinese titles in the Chinese edition
 
-    _language[0] = "zh" if str(config.theme.get("language", "en")).startswith("zh") else "en"
+    _language[0] = edition(config)
     data = chapters.load(_language[0])
     number = 0
     for part in data["parts"]:

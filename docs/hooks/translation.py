@@ -376,8 +376,13 @@ NOTEBOOKS = ROOT / ".cache" / "zh-notebooks"  # the Chinese notebooks, made anew
 _build = {"zh": False, "names": set(), "notebook_ids": {}}
 
 
+def edition(config):
+    """"zh" for the Chinese edition (mkdocs.zh.yml: theme.language zh), else "en". Every hook asks here."""
+    return "zh" if str(config.theme.get("language", "en")).startswith("zh") else "en"
+
+
 def _is_zh(config):
-    return str(config.theme.get("language", "en")).startswith("zh")
+    return edition(config) == "zh"
 
 
 def on_config(config):
